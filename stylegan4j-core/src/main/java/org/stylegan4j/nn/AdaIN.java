@@ -1,0 +1,33 @@
+package org.stylegan4j.nn;
+
+import ai.djl.ndarray.NDArray;
+
+/** Adaptive instance normalisation, paper equation 1: instance norm followed by the style from A. */
+public final class AdaIN {
+
+    private final StyleMod styleMod;
+
+    /**
+     * @param store parameter store
+     * @param name scope name of the layer
+     * @param dlatentSize size of w
+     * @param channels channels
+     */
+    public AdaIN(ParameterStore store, String name, int dlatentSize, int channels) {
+        this.styleMod = new StyleMod(store, name, dlatentSize, channels);
+    }
+
+    /**
+     * @param x activations [N, C, H, W]
+     * @param w this layer's w [N, dlatent]
+     * @return AdaIN(x, y)
+     */
+    public NDArray forward(NDArray x, NDArray w) {
+        return styleMod.forward(InstanceNorm.apply(x), w);
+    }
+
+    /** @return multiply-adds times two of the affine transform, one sample */
+    public long flops() {
+        return styleMod.flops();
+    }
+}

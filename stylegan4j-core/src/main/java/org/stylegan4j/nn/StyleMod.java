@@ -1,0 +1,44 @@
+package org.stylegan4j.nn;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * The learned affine transform A (section 2): w maps to a per-channel style (y_s, y_b) that
+ * modulates the normalised activations as x * (y_s + 1) + y_b, gain 1, bias initialised to zero.
+ */
+public final class StyleMod {
+
+    private final Dense dense;
+    private final int channels;
+
+    /**
+     * Registers {@code <name>.StyleMod.weight} [2C, dlatent] and {@code <name>.StyleMod.bias} [2C].
+     *
+     * @param store parameter store
+     * @param name scope name of the layer
+     * @param dlatentSize size of w
+     * @param channels channels C
+     */
+    public StyleMod(ParameterStore store, String name, int dlatentSize, int channels) {
+        this.channels = channels;
+        this.dense = new Dense(store, name + ".StyleMod", dlatentSize, 2 * channels, 1.0, 1.0, true);
+    }
+
+    /**
+     * @param x normalised activations [N, C, H, W]
+     * @param w this layer's w [N, dlatent]
+     * @return x * (y_s + 1) + y_b
+     */
+    public NDArray forward(NDArray x, NDArray w) {
+        NDArray style = dense.forward(w);
+        long n = style.getShape().get(0);
+        NDArray ys = style.get(":, :" + channels).reshape(n, channels, 1, 1);
+        NDArray yb = style.get(":, " + channels + ":").reshape(n, channels, 1, 1);
+        return x.mul(ys.add(1f)).add(yb);
+    }
+
+    /** @return multiply-adds times two for one sample */
+    public long flops() {
+        return dense.flops();
+    }
+}
