@@ -1,0 +1,74 @@
+package org.stylegan4j.cli;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stylegan4j.StyleGanInputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** Entry point of the {@code stylegan4j} command: exit 0 on success, 2 on bad input (one line on stderr), 1 on internal failure. */
+@Command(name = "stylegan4j", mixinStandardHelpOptions = true, version = "stylegan4j 0.1.0",
+        description = "StyleGAN (Karras, Laine, Aila, CVPR 2019) on the JVM.",
+        subcommands = {InfoCommand.class, GenerateCommand.class, BenchCommand.class})
+public final class Main {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    /** Exit code for bad input. */
+    public static final int EXIT_BAD_INPUT = 2;
+    /** Exit code for an internal failure. */
+    public static final int EXIT_INTERNAL = 1;
+
+    private Main() {
+    }
+
+    /**
+     * Runs the command line and exits with its code.
+     *
+     * @param args arguments
+     */
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /**
+     * Runs the command line without exiting (for tests and embedding).
+     *
+     * @param args arguments
+     * @return exit code
+     */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** @return the configured picocli command line */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setParameterExceptionHandler((ex, a) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("error: " + ex.getMessage() + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName()
+                    + " --help')");
+            err.flush();
+            return EXIT_BAD_INPUT;
+        });
+        cl.setExecutionExceptionHandler((ex, command, parsed) -> {
+            PrintWriter err = command.getErr();
+            Throwable cause = ex;
+            while (cause != null && !(cause instanceof StyleGanInputException)) {
+                cause = cause.getCause();
+            }
+            if (cause != null) {
+                err.println("error: " + cause.getMessage());
+                err.flush();
+                return EXIT_BAD_INPUT;
+            }
+            LOG.debug("internal failure", ex);
+            err.println("internal error: " + ex);
+            err.flush();
+            return EXIT_INTERNAL;
+        });
+        return cl;
+    }
+}
