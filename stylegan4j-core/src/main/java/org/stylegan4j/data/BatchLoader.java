@@ -29,7 +29,7 @@ public final class BatchLoader implements Iterator<BatchLoader.Batch>, AutoClose
     }
 
     /** What the prefetch thread hands over: a batch and the stream position after it, or the error that stopped it. */
-    private record Item(Batch batch, long endPosition, RuntimeException error) {
+    private record Item(Batch batch, long endPosition, Throwable error) {
     }
 
     private final ImageDataset dataset;
@@ -41,7 +41,7 @@ public final class BatchLoader implements Iterator<BatchLoader.Batch>, AutoClose
     private int batchSize;
     private long consumed;
     private Thread worker;
-    private RuntimeException failure;
+    private Throwable failure;
     private boolean closed;
 
     /** A loader starting at the beginning of the stream. */
@@ -78,7 +78,7 @@ public final class BatchLoader implements Iterator<BatchLoader.Batch>, AutoClose
             throw new IllegalStateException("batch loader is closed");
         }
         if (failure != null) {
-            throw failure;
+            throw rethrow(failure);
         }
         Item item;
         try {
@@ -89,7 +89,7 @@ public final class BatchLoader implements Iterator<BatchLoader.Batch>, AutoClose
         }
         if (item.error() != null) {
             failure = item.error();
-            throw failure;
+            throw rethrow(failure);
         }
         consumed = item.endPosition();
         return item.batch();
@@ -135,6 +135,13 @@ public final class BatchLoader implements Iterator<BatchLoader.Batch>, AutoClose
             closed = true;
             stopWorker();
         }
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return (RuntimeException) t;
     }
 
     private void startWorker() {
@@ -206,7 +213,7 @@ public final class BatchLoader implements Iterator<BatchLoader.Batch>, AutoClose
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 queue.clear();
                 queue.offer(new Item(null, position, e));
             }
