@@ -1,5 +1,7 @@
 package org.stylegan4j.data;
 
+import org.stylegan4j.io.AtomicFiles;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -79,7 +81,7 @@ public final class DatasetTool {
             int channels = allGray ? 1 : 3;
             int[] written = {0};
             int[] skipped = {src.size() - usable.size()};
-            AtomicFiles.write(destZip, out -> {
+            AtomicFiles.writeOrFail(destZip, out -> {
                 try (ZipOutputStream zip = new ZipOutputStream(out)) {
                     ArrayNode labels = JSON.createArrayNode();
                     for (int i : usable) {

@@ -1,6 +1,6 @@
 package org.stylegan4j.figures;
 
-import org.stylegan4j.data.AtomicFiles;
+import org.stylegan4j.io.AtomicFiles;
 import org.stylegan4j.data.Pixels;
 
 import javax.imageio.IIOImage;
@@ -87,7 +87,7 @@ public final class Images {
      * read-only directory is a {@code StyleGanInputException}.
      */
     public static void writePng(BufferedImage image, Path file) {
-        AtomicFiles.write(file, out -> {
+        AtomicFiles.writeOrFail(file, out -> {
             if (!ImageIO.write(image, "png", out)) {
                 throw new IllegalArgumentException("no PNG writer for image type " + image.getType());
             }
@@ -102,7 +102,7 @@ public final class Images {
         if (frames.isEmpty()) {
             throw new IllegalArgumentException("a GIF needs at least one frame");
         }
-        AtomicFiles.write(file, out -> {
+        AtomicFiles.writeOrFail(file, out -> {
             ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
             try (ImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
                 writer.setOutput(ios);

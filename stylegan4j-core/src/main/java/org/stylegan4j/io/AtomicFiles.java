@@ -1,5 +1,7 @@
 package org.stylegan4j.io;
 
+import org.stylegan4j.StyleGanInputException;
+
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -125,5 +127,39 @@ public final class AtomicFiles {
         public void close() throws IOException {
             flush();
         }
+    }
+
+    /**
+     * Like {@link #write(Path, IOConsumer)}, but checks the directory first and reports any failure as
+     * one clear line ({@link StyleGanInputException}), e.g. "cannot write out/x.png: directory out does not exist".
+     *
+     * @param target file to write
+     * @param writer produces the content
+     */
+    public static void writeOrFail(Path target, IOConsumer<OutputStream> writer) {
+        checkWritableParent(target);
+        try {
+            write(target, writer);
+        } catch (IOException e) {
+            throw new StyleGanInputException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks that a file's directory exists and is writable.
+     *
+     * @param target file about to be written
+     * @return its directory
+     */
+    public static Path checkWritableParent(Path target) {
+        Path parent = target.toAbsolutePath().getParent();
+        Path shown = target.getParent() == null ? Path.of(".") : target.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new StyleGanInputException("cannot write " + target + ": directory " + shown + " does not exist");
+        }
+        if (!Files.isWritable(parent)) {
+            throw new StyleGanInputException("cannot write " + target + ": directory " + shown + " is not writable");
+        }
+        return parent;
     }
 }

@@ -16,8 +16,12 @@ public final class InstanceNorm {
      * @return (x - mean) / sqrt(biased variance + 1e-8), per sample and channel
      */
     public static NDArray apply(NDArray x) {
-        int[] hw = {2, 3};
-        NDArray centred = x.sub(x.mean(hw, true));
-        return centred.div(centred.square().mean(hw, true).add(EPSILON).sqrt());
+        NDArray centred = x.sub(meanHw(x));
+        return centred.div(meanHw(centred.square()).add(EPSILON).sqrt());
+    }
+
+    /** Mean over H and W, kept as [N, C, 1, 1] (the engine reduces one axis at a time). */
+    private static NDArray meanHw(NDArray x) {
+        return x.mean(new int[] {3}, true).mean(new int[] {2}, true);
     }
 }

@@ -34,7 +34,7 @@ public final class MinibatchStddev {
         NDArray y = x.reshape(g, m, c, h, w);
         y = y.sub(y.mean(new int[] {0}, true));
         y = y.square().mean(new int[] {0}).add(1e-8f).sqrt();
-        y = y.mean(new int[] {1, 2, 3});
+        y = y.mean(new int[] {3}).mean(new int[] {2}).mean(new int[] {1});
         NDArray feature = y.reshape(1, m, 1, 1, 1).repeat(0, g).reshape(n, 1, 1, 1).repeat(2, h).repeat(3, w);
         return NDArrays.concat(new NDList(x, feature), 1);
     }
