@@ -6,6 +6,8 @@ import ai.djl.ndarray.types.Shape;
 /**
  * Stride-1 'SAME' convolution with equalized learning rate (appendix C); weight stored as
  * [out, in, k, k] (PyTorch layout; the official TF layout [k, k, in, out] permuted by (3, 2, 0, 1)).
+ * The bias is added after the convolution, not passed to it: with a bias, the convolution of DJL 0.36 /
+ * PyTorch 2.7.1 on CPU returned wrong gradients with respect to its input (GradientCheckTest).
  */
 public final class Conv2d {
 
@@ -43,8 +45,9 @@ public final class Conv2d {
      */
     public NDArray forward(NDArray x) {
         int p = kernel / 2;
-        return ai.djl.nn.convolutional.Conv2d.conv2d(x, effectiveWeight(), bias,
+        NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(x, effectiveWeight(), null,
                 new Shape(1, 1), new Shape(p, p), new Shape(1, 1), 1).singletonOrThrow();
+        return bias == null ? y : y.add(bias.reshape(1, out, 1, 1));
     }
 
     /** @return the stored weight times its runtime coefficient, [out, in, k, k] */

@@ -119,7 +119,7 @@ public final class ParameterStore {
         }
         float[] values = new float[Math.toIntExact(shape.size())];
         init.fill(values, rng);
-        NDArray array = manager.create(values, shape);
+        NDArray array = Tensors.owned(manager, values, shape);
         array.setName(name);
         params.put(name, new Parameter(name, array, trainable));
         return array;

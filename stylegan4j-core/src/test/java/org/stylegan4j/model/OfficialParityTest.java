@@ -64,4 +64,25 @@ class OfficialParityTest {
             assertEquals(totals.get("G_trainable").asLong(), g.parameterCount());
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(ints = {32, 256, 1024})
+    void discriminatorMatchesOfficialTensorsAndCounts(int resolution) throws IOException {
+        JsonNode spec = spec(resolution);
+        try (Discriminator d = new Discriminator(ModelConfig.official(resolution), 1)) {
+            List<String> expected = new ArrayList<>();
+            for (JsonNode v : spec.get("networks").get("D")) {
+                String name = v.get("name").asText();
+                if (!name.equals("lod")) {
+                    expected.add(name.replace('/', '.') + " " + toTorchLayout(v.get("kind").asText(), v.get("shape")));
+                }
+            }
+            List<String> actual = new ArrayList<>();
+            for (ParameterStore.Parameter p : d.parameters().all()) {
+                actual.add(p.name() + " " + Arrays.stream(p.array().getShape().getShape()).boxed().toList());
+            }
+            assertEquals(expected, actual);
+            assertEquals(spec.get("totals").get("D_trainable").asLong(), d.parameterCount());
+        }
+    }
 }

@@ -1,0 +1,148 @@
+package org.stylegan4j.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.stylegan4j.nn.Blur;
+import org.stylegan4j.nn.Conv2d;
+import org.stylegan4j.nn.Conv2dDownscale2d;
+import org.stylegan4j.nn.Dense;
+import org.stylegan4j.nn.Downscale2d;
+import org.stylegan4j.nn.Engines;
+import org.stylegan4j.nn.EqualizedLr;
+import org.stylegan4j.nn.LeakyReLU;
+import org.stylegan4j.nn.MinibatchStddev;
+import org.stylegan4j.nn.ParameterStore;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The discriminator (appendix C: the ProGAN discriminator with blur before each downsampling):
+ * fromRGB, two convolutions per resolution, minibatch standard deviation and two dense layers at
+ * 4x4, equalised learning rate throughout; progressive growing by level of detail.
+ */
+public final class Discriminator implements AutoCloseable {
+
+    private final ModelConfig config;
+    private final NDManager manager;
+    private final ParameterStore store;
+    private final List<Conv2d> fromRgb = new ArrayList<>();
+    private final List<Conv2d> conv0 = new ArrayList<>();
+    private final List<Blur> blurs = new ArrayList<>();
+    private final List<Conv2dDownscale2d> conv1Down = new ArrayList<>();
+    private final List<NDArray> conv1Bias = new ArrayList<>();
+    private final Conv2d conv4x4;
+    private final Dense dense0;
+    private final Dense dense1;
+
+    /**
+     * Builds a freshly initialised discriminator with the official tensors in the official order.
+     *
+     * @param config architecture (resolution, channels, feature maps)
+     * @param seed seed of the initial weights
+     */
+    public Discriminator(ModelConfig config, long seed) {
+        this.config = config;
+        this.manager = Engines.newManager();
+        this.store = new ParameterStore(manager, seed);
+        int r = config.resolutionLog2();
+        fromRgb.add(new Conv2d(store, "FromRGB_lod0", config.numChannels(), config.nf(r - 1), 1, EqualizedLr.RELU_GAIN, true));
+        for (int res = r; res >= 3; res--) {
+            int size = 1 << res;
+            String scope = size + "x" + size;
+            int c = config.nf(res - 1);
+            int out = config.nf(res - 2);
+            conv0.add(new Conv2d(store, scope + ".Conv0", c, c, 3, EqualizedLr.RELU_GAIN, true));
+            blurs.add(new Blur(manager, c));
+            conv1Down.add(new Conv2dDownscale2d(store, scope + ".Conv1_down", c, out, size >= 128));
+            conv1Bias.add(store.create(scope + ".Conv1_down.bias", new Shape(out), true, ParameterStore.Init.zeros()));
+            fromRgb.add(new Conv2d(store, "FromRGB_lod" + (r - res + 1), config.numChannels(), out, 1,
+                    EqualizedLr.RELU_GAIN, true));
+        }
+        int nf1 = config.nf(1);
+        conv4x4 = new Conv2d(store, "4x4.Conv", nf1 + 1, nf1, 3, EqualizedLr.RELU_GAIN, true);
+        dense0 = new Dense(store, "4x4.Dense0", nf1 * 16, config.nf(0), EqualizedLr.RELU_GAIN, 1.0, true);
+        dense1 = new Dense(store, "4x4.Dense1", config.nf(0), 1, 1.0, 1.0, true);
+    }
+
+    /** @return the architecture */
+    public ModelConfig config() {
+        return config;
+    }
+
+    /** @return every tensor, in the official creation order */
+    public ParameterStore parameters() {
+        return store;
+    }
+
+    /** @return trainable parameters */
+    public long parameterCount() {
+        return store.count("");
+    }
+
+    /**
+     * Scores images at a level of detail. Images come at their native resolution
+     * 2^(R - floor(lod)); this equals the official network applied to their nearest-neighbour
+     * upscale, which it box-averages back down.
+     *
+     * @param images [N, channels, 2^(R - floor(lod)), same]
+     * @param lod level of detail in [0, R - 2]
+     * @return scores [N, 1]
+     */
+    public NDArray forward(NDArray images, double lod) {
+        int r = config.resolutionLog2();
+        if (lod < 0 || lod > r - 2) {
+            throw new IllegalArgumentException("lod must be in [0, " + (r - 2) + "], got " + lod);
+        }
+        int k = (int) Math.floor(lod);
+        double alpha = lod - k;
+        int top = r - k;
+        long expected = 1L << top;
+        if (images.getShape().get(2) != expected || images.getShape().get(3) != expected) {
+            throw new IllegalArgumentException("images must be " + expected + "x" + expected + " at lod " + lod
+                    + ", got " + images.getShape());
+        }
+        NDArray x = LeakyReLU.apply(fromRgb.get(k).forward(images));
+        for (int res = top; res >= 3; res--) {
+            x = block(res, x);
+            if (res == top && alpha > 0) {
+                NDArray y = LeakyReLU.apply(fromRgb.get(k + 1).forward(Downscale2d.apply(images, 2)));
+                x = x.add(y.sub(x).mul((float) alpha));
+            }
+        }
+        long n = x.getShape().get(0);
+        x = MinibatchStddev.apply(x, MinibatchStddev.GROUP_SIZE);
+        x = LeakyReLU.apply(conv4x4.forward(x));
+        x = LeakyReLU.apply(dense0.forward(x.reshape(n, -1)));
+        return dense1.forward(x);
+    }
+
+    private NDArray block(int res, NDArray x) {
+        int i = config.resolutionLog2() - res;
+        x = LeakyReLU.apply(conv0.get(i).forward(x));
+        x = conv1Down.get(i).forward(blurs.get(i).forward(x));
+        NDArray b = conv1Bias.get(i);
+        return LeakyReLU.apply(x.add(b.reshape(1, b.getShape().get(0), 1, 1)));
+    }
+
+    /** @return multiply-adds times two to score one full-resolution image */
+    public long flopsPerImage() {
+        int r = config.resolutionLog2();
+        long total = 2L * config.numChannels() * config.nf(r - 1) * (1L << (2 * r));
+        for (int res = r; res >= 3; res--) {
+            int size = 1 << res;
+            int i = r - res;
+            int c = config.nf(res - 1);
+            total += 2L * 9 * c * c * size * size + 2L * 9 * c * size * size + conv1Down.get(i).flops(size, size);
+        }
+        int nf1 = config.nf(1);
+        total += 2L * 9 * (nf1 + 1) * nf1 * 16 + dense0.flops() + dense1.flops();
+        return total;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

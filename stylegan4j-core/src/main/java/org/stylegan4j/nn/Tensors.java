@@ -1,0 +1,44 @@
+package org.stylegan4j.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Creation of tensors from Java data whose memory the engine owns. DJL's PyTorch engine wraps Java
+ * direct buffers without copying; such a tensor must not outlive its Java object inside an autograd
+ * graph, so stylegan4j copies Java data into engine-owned memory once.
+ */
+public final class Tensors {
+
+    private Tensors() {
+    }
+
+    /**
+     * @param manager manager of the result
+     * @param values data in C order
+     * @param shape shape
+     * @return a tensor holding a copy of the values in engine-owned memory
+     */
+    public static NDArray owned(NDManager manager, float[] values, Shape shape) {
+        try (NDManager staging = manager.newSubManager()) {
+            NDArray wrapped = staging.create(values, shape);
+            NDArray copy = wrapped.duplicate();
+            copy.attach(manager);
+            return copy;
+        }
+    }
+
+    /**
+     * Overwrites a tensor's values in place, keeping its engine-owned memory.
+     *
+     * @param target tensor to overwrite
+     * @param values new data in C order, as many as the tensor holds
+     */
+    public static void copyInto(NDArray target, float[] values) {
+        try (NDManager staging = target.getManager().newSubManager()) {
+            NDArray source = staging.create(values, target.getShape());
+            target.muli(0f).addi(source);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package org.stylegan4j.train;
+
+import ai.djl.ndarray.NDArray;
+import org.stylegan4j.StyleGanInputException;
+import org.stylegan4j.model.Discriminator;
+
+import java.util.Random;
+
+/** The adversarial objective: a generator loss on fake scores and a discriminator loss with its gradient penalty. */
+public interface GanLoss {
+
+    /**
+     * The discriminator's loss of one minibatch.
+     *
+     * @param total scalar to minimise (with the penalty)
+     * @param realScore mean score of the reals
+     * @param fakeScore mean score of the fakes
+     * @param penalty mean gradient penalty term as added to the loss
+     */
+    record DiscriminatorLoss(NDArray total, NDArray realScore, NDArray fakeScore, NDArray penalty) {
+    }
+
+    /**
+     * @param fakeScores D(G(z)) [N, 1]
+     * @return scalar generator loss
+     */
+    NDArray generatorLoss(NDArray fakeScores);
+
+    /**
+     * Scores reals and fakes and builds the discriminator's loss with its penalty; must run while
+     * recording, with the discriminator's parameters requiring gradients.
+     *
+     * @param d discriminator
+     * @param reals real images at the native resolution of the level of detail
+     * @param fakes generated images, same shape, without graph into G
+     * @param lod level of detail
+     * @param rng generator for any per-sample draw
+     * @return the loss terms
+     */
+    DiscriminatorLoss discriminatorLoss(Discriminator d, NDArray reals, NDArray fakes, double lod, Random rng);
+
+    /**
+     * @param name {@code logistic} (non-saturating G, logistic D + R1, the paper's FFHQ setting) or {@code wgan-gp}
+     * @param r1Gamma R1 weight gamma (10)
+     * @param wganLambda WGAN-GP weight lambda (10)
+     * @param wganEpsilon WGAN drift weight epsilon (0.001)
+     * @return the loss
+     */
+    static GanLoss of(String name, double r1Gamma, double wganLambda, double wganEpsilon) {
+        switch (name) {
+            case "logistic":
+                return new LogisticR1Loss(r1Gamma);
+            case "wgan-gp":
+                return new WganGpLoss(wganLambda, wganEpsilon);
+            default:
+                throw new StyleGanInputException("unknown loss '" + name + "' (expected logistic or wgan-gp)");
+        }
+    }
+
+    /**
+     * Sum over every axis but the batch axis.
+     *
+     * @param x [N, ...]
+     * @return [N]
+     */
+    static NDArray sumPerSample(NDArray x) {
+        NDArray y = x;
+        for (int axis = y.getShape().dimension() - 1; axis >= 1; axis--) {
+            y = y.sum(new int[] {axis});
+        }
+        return y;
+    }
+}

@@ -1,0 +1,47 @@
+package org.stylegan4j.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
+import org.stylegan4j.model.Discriminator;
+import org.stylegan4j.nn.Autograd;
+
+import java.util.Random;
+
+/**
+ * The paper's FFHQ losses (appendix C): non-saturating logistic loss for G, softplus(-D(G(z))), and
+ * logistic loss for D, softplus(D(G(z))) + softplus(-D(x)), with the R1 penalty on reals.
+ */
+public final class LogisticR1Loss implements GanLoss {
+
+    private final double gamma;
+
+    /** @param gamma R1 weight (10 in the paper) */
+    public LogisticR1Loss(double gamma) {
+        this.gamma = gamma;
+    }
+
+    @Override
+    public NDArray generatorLoss(NDArray fakeScores) {
+        return Activation.softPlus(fakeScores.neg()).mean();
+    }
+
+    @Override
+    public DiscriminatorLoss discriminatorLoss(Discriminator d, NDArray reals, NDArray fakes, double lod, Random rng) {
+        NDArray fakeScores = d.forward(fakes, lod);
+        NDArray penalty;
+        NDArray realScores;
+        if (gamma > 0) {
+            reals.setRequiresGradient(true);
+            realScores = d.forward(reals, lod);
+            penalty = R1Penalty.squaredGradientNorm(realScores, reals, lod).mean().mul((float) (gamma * 0.5));
+            Autograd.clearGradients(d.parameters());
+        } else {
+            realScores = d.forward(reals, lod);
+            penalty = realScores.zerosLike().sum();
+        }
+        NDArray total = Activation.softPlus(fakeScores).mean()
+                .add(Activation.softPlus(realScores.neg()).mean())
+                .add(penalty);
+        return new DiscriminatorLoss(total, realScores.mean(), fakeScores.mean(), penalty);
+    }
+}

@@ -1,0 +1,56 @@
+package org.stylegan4j.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import org.stylegan4j.model.Discriminator;
+import org.stylegan4j.nn.Autograd;
+
+import java.util.Random;
+
+/**
+ * WGAN-GP (Gulrajani et al. 2017), the alternative the paper's code offers: G minimises -D(G(z)); D
+ * minimises D(G(z)) - D(x) + lambda (||grad D(x_hat)|| - 1)^2 + epsilon D(x)^2 on random
+ * interpolates x_hat (lambda 10, epsilon 0.001).
+ */
+public final class WganGpLoss implements GanLoss {
+
+    private final double lambda;
+    private final double epsilon;
+
+    /**
+     * @param lambda gradient penalty weight
+     * @param epsilon drift penalty weight
+     */
+    public WganGpLoss(double lambda, double epsilon) {
+        this.lambda = lambda;
+        this.epsilon = epsilon;
+    }
+
+    @Override
+    public NDArray generatorLoss(NDArray fakeScores) {
+        return fakeScores.neg().mean();
+    }
+
+    @Override
+    public DiscriminatorLoss discriminatorLoss(Discriminator d, NDArray reals, NDArray fakes, double lod, Random rng) {
+        long n = reals.getShape().get(0);
+        float[] u = new float[(int) n];
+        for (int i = 0; i < u.length; i++) {
+            u[i] = rng.nextFloat();
+        }
+        NDArray t = reals.getManager().create(u, new Shape(n, 1, 1, 1));
+        NDArray mixed = reals.add(fakes.sub(reals).mul(t)).stopGradient();
+        mixed.setRequiresGradient(true);
+        NDArray mixedScores = d.forward(mixed, lod);
+        NDArray grad = Autograd.gradientWithGraph(mixedScores, mixed);
+        Autograd.clearGradients(d.parameters());
+        float scale = (float) Math.pow(2.0, -Math.floor(lod));
+        NDArray norm = GanLoss.sumPerSample(grad.square()).sqrt().mul(scale);
+        NDArray penalty = norm.sub(1f).square().mean().mul((float) lambda);
+        NDArray realScores = d.forward(reals, lod);
+        NDArray fakeScores = d.forward(fakes, lod);
+        NDArray total = fakeScores.mean().sub(realScores.mean()).add(penalty)
+                .add(realScores.square().mean().mul((float) epsilon));
+        return new DiscriminatorLoss(total, realScores.mean(), fakeScores.mean(), penalty);
+    }
+}
