@@ -22,6 +22,9 @@ Files written:
   malicious.pkl        a pickle that calls os.system when loaded with Python's pickle
   stylegan2.pkl        a tuple of networks built by StyleGAN2's G_main / D_stylegan2
   progan.pkl           a tuple of networks built by ProGAN's G_paper / D_paper
+  bad_widths.pkl       resolution 8; static kwargs claim fmap_max 4, the tensors have 8 channels
+  extra_tensor.pkl     resolution 8; Gs's synthesis holds one tensor stylegan4j has no place for
+  labels.pkl           resolution 8; a conditional network (label_size 10)
 
 The reference images come from an independent numpy implementation of the
 official forward pass, written from the project's written specification of the
@@ -176,8 +179,7 @@ def perturbed(variables, rng, scale):
     return out
 
 
-def generator(name, cfg, synth, mapp, dlatent_avg):
-    kw = cfg.kwargs()
+def generator(name, cfg, synth, mapp, dlatent_avg, kw):
     synthesis = network("G_synthesis", "G_synthesis", dict(kw, structure="auto"), {}, synth)
     mapping = network("G_mapping", "G_mapping", dict(kw, dlatent_broadcast=cfg.num_layers), {}, mapp)
     own = [("lod", np.float32(0.0)), ("dlatent_avg", f32(dlatent_avg))]
@@ -309,16 +311,17 @@ def gs_run(synth, mapp, dlatent_avg, cfg, seeds, psi, cutoff=8):
 # Fixtures
 # --------------------------------------------------------------------------------------------
 
-def official_triple(cfg, seed):
+def official_triple(cfg, seed, kwargs_update=None, extra_var=None):
+    kw = dict(cfg.kwargs(), **(kwargs_update or {}))
     rng = np.random.default_rng(seed)
     synth, mapp, dv = synthesis_vars(cfg, rng), mapping_vars(cfg, rng), d_vars(cfg, rng)
     z = rng.standard_normal((256, cfg.latent))
     g_avg = mapping_forward(dict(mapp), z, cfg).mean(axis=0)
     gs_synth, gs_mapp = perturbed(synth, rng, 0.05), perturbed(mapp, rng, 0.05)
     gs_avg = mapping_forward(dict(gs_mapp), z, cfg).mean(axis=0)
-    g = generator("G", cfg, synth, mapp, g_avg)
-    d = network("D", "D_basic", cfg.kwargs(), {}, dv)
-    gs = generator("Gs", cfg, gs_synth, gs_mapp, gs_avg)
+    g = generator("G", cfg, synth, mapp, g_avg, kw)
+    d = network("D", "D_basic", kw, {}, dv)
+    gs = generator("Gs", cfg, gs_synth + ([extra_var] if extra_var else []), gs_mapp, gs_avg, kw)
     return (g, d, gs), (gs_synth, gs_mapp, gs_avg)
 
 
@@ -353,6 +356,12 @@ def main():
     write(os.path.join(out, "fused128.pkl"), triple, 4)
     ref = np.concatenate([gs_run(synth, mapp, avg, fused, [0], 0.7), gs_run(synth, mapp, avg, fused, [1], 1.0)])
     np.save(os.path.join(out, "fused128_ref.npy"), ref)
+
+    small = Cfg(8, fmap_base=16, fmap_max=8, latent=8, dlatent=8, mapping_layers=1, mapping_fmaps=8)
+    write(os.path.join(out, "bad_widths.pkl"), official_triple(small, 4, dict(fmap_max=4))[0], 4)
+    extra = ("8x8/Conv1/Extra/weight", f32(np.ones((3, 3, 8, 8))))
+    write(os.path.join(out, "extra_tensor.pkl"), official_triple(small, 5, extra_var=extra)[0], 4)
+    write(os.path.join(out, "labels.pkl"), official_triple(small, 6, dict(label_size=10))[0], 4)
 
     rng = np.random.default_rng(3)
     evil = network("G", "G_style", tiny.kwargs(), {}, [("lod", Malicious())])
