@@ -2,6 +2,7 @@ package org.stylegan4j.cli;
 
 import org.stylegan4j.StyleGanInputException;
 import org.stylegan4j.io.Checkpoint;
+import org.stylegan4j.io.pkl.OfficialImport;
 import org.stylegan4j.model.Generator;
 import org.stylegan4j.model.ModelConfig;
 import picocli.CommandLine.ArgGroup;
@@ -9,6 +10,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /** The options that choose a generator: a network file, or a randomly initialised network. */
 public final class NetworkOptions {
@@ -30,7 +32,7 @@ public final class NetworkOptions {
 
     /** Exactly one source of weights. */
     static final class Source {
-        @Option(names = "--network", paramLabel = "FILE", description = "Network checkpoint (.safetensors).")
+        @Option(names = "--network", paramLabel = "FILE", description = "Network checkpoint (.safetensors), or an official StyleGAN (v1) .pkl (read safely; Gs is used).")
         Path network;
 
         @Option(names = "--random-init", description = "Use a freshly initialised network (official initialisation).")
@@ -43,6 +45,9 @@ public final class NetworkOptions {
             Path file = source.network;
             if (!Files.exists(file)) {
                 throw new StyleGanInputException(file + ": no such file");
+            }
+            if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pkl")) {
+                return OfficialImport.load(file);
             }
             return Checkpoint.loadGenerator(file);
         }

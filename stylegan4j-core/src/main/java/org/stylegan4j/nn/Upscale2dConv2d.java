@@ -2,12 +2,13 @@ package org.stylegan4j.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2dTranspose;
 
 /**
  * The 2x upsampling convolution of G (appendix C): nearest upscale then 3x3 conv below 128x128,
  * and from 128x128 up the official fused form, a stride-2 transposed convolution with the
- * 4-tap summed 4x4 kernel (no division by 4; equal to nearest + conv with the flipped kernel).
+ * 4-tap summed 4x4 kernel (no division by 4). That transposed convolution equals nearest upscale
+ * plus a 3x3 convolution with the spatially flipped kernel, which is how it is computed here
+ * (DJL's PyTorch engine has no transposed convolution).
  */
 public final class Upscale2dConv2d {
 
@@ -36,8 +37,8 @@ public final class Upscale2dConv2d {
         if (!fused) {
             return conv.forward(Upscale2d.apply(x, 2));
         }
-        return Conv2dTranspose.conv2dTranspose(x, fusedKernel(conv.effectiveWeight()).transpose(1, 0, 2, 3), null,
-                new Shape(2, 2), new Shape(1, 1), new Shape(0, 0), new Shape(1, 1), 1).singletonOrThrow();
+        return ai.djl.nn.convolutional.Conv2d.conv2d(Upscale2d.apply(x, 2), conv.effectiveWeight().flip(2, 3), null,
+                new Shape(1, 1), new Shape(1, 1), new Shape(1, 1), 1).singletonOrThrow();
     }
 
     /**
