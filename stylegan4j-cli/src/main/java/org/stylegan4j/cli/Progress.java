@@ -1,11 +1,17 @@
 package org.stylegan4j.cli;
 
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-/** Console progress bars (me.tongfei progressbar) on stderr, with ETA. */
+/**
+ * Console progress bars (me.tongfei progressbar) on stderr, with ETA; redrawn in place on a terminal,
+ * one line every 30 seconds when stderr goes to a file or pipe.
+ */
 final class Progress {
+
+    private static final int PIPE_INTERVAL_MS = 30_000;
 
     private Progress() {
     }
@@ -17,14 +23,17 @@ final class Progress {
      * @return a started progress bar (close it when done)
      */
     static ProgressBar bar(String task, long total, String unit) {
-        return new ProgressBarBuilder()
+        ProgressBarBuilder b = new ProgressBarBuilder()
                 .setTaskName(task)
                 .setInitialMax(total)
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUnit(" " + unit, 1)
-                .setUpdateIntervalMillis(250)
-                .showSpeed()
-                .continuousUpdate()
-                .build();
+                .showSpeed();
+        if (System.console() == null) {
+            b.setUpdateIntervalMillis(PIPE_INTERVAL_MS).setConsumer(new DelegatingProgressBarConsumer(System.err::println));
+        } else {
+            b.setUpdateIntervalMillis(250).continuousUpdate();
+        }
+        return b.build();
     }
 }

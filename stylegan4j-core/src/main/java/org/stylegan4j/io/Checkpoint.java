@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.stylegan4j.model.Generator;
 import org.stylegan4j.model.ModelConfig;
 import org.stylegan4j.nn.ParameterStore;
+import org.stylegan4j.nn.Tensors;
 
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -192,7 +192,7 @@ public final class Checkpoint {
                     throw new CheckpointFormatException(file + ": tensor '" + name + "' has shape "
                             + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(expected.getShape()));
                 }
-                p.array().set(FloatBuffer.wrap(t.data()));
+                Tensors.copyInto(p.array(), t.data());
             }
             long expectedCount = params.size();
             long present = tensors.keySet().stream().filter(k -> k.startsWith(prefix + ".")).count();

@@ -2,7 +2,6 @@ package org.stylegan4j.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 import java.util.ArrayList;
@@ -167,7 +166,7 @@ public final class ParameterStore {
             if (q == null || !q.array().getShape().equals(p.array().getShape())) {
                 throw new IllegalArgumentException("stores differ at " + p.name());
             }
-            p.array().set(q.array().toType(DataType.FLOAT32, false).toFloatArray());
+            Tensors.copyInto(p.array(), q.array().toFloatArray());
         }
     }
 }

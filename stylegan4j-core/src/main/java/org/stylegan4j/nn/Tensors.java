@@ -2,6 +2,7 @@ package org.stylegan4j.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -38,7 +39,7 @@ public final class Tensors {
     public static void copyInto(NDArray target, float[] values) {
         try (NDManager staging = target.getManager().newSubManager()) {
             NDArray source = staging.create(values, target.getShape());
-            target.muli(0f).addi(source);
+            target.set(new NDIndex("..."), source);
         }
     }
 }

@@ -3,8 +3,11 @@ package org.stylegan4j.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.stylegan4j.nn.Engines;
 import org.stylegan4j.nn.ParameterStore;
+import org.stylegan4j.nn.Tensors;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,6 +17,8 @@ import java.util.Map;
  * with its moments in our own tensors so that a resumed run continues exactly.
  */
 public final class Adam implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Adam.class);
 
     private final ParameterStore params;
     private final double beta1;
@@ -49,11 +54,15 @@ public final class Adam implements AutoCloseable {
 
     /**
      * Applies one update from the gradients currently held by the parameters; call it with
-     * recording off.
+     * recording off. Like the official optimizer, it skips the update when a gradient is not finite.
      *
      * @param learningRate learning rate
+     * @return whether the update was applied
      */
-    public void step(double learningRate) {
+    public boolean step(double learningRate) {
+        if (!gradientsFinite()) {
+            return false;
+        }
         step++;
         double correction = Math.sqrt(1 - Math.pow(beta2, step)) / (1 - Math.pow(beta1, step));
         float lrT = (float) (learningRate * correction);
@@ -68,6 +77,22 @@ public final class Adam implements AutoCloseable {
                 p.array().subi(mi.mul(lrT).divi(vi.sqrt().addi((float) epsilon)));
             }
         }
+        return true;
+    }
+
+    /** @return whether every gradient is finite (the official loop skips updates that are not) */
+    private boolean gradientsFinite() {
+        for (ParameterStore.Parameter p : params.trainable()) {
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDArray g = p.array().getGradient();
+                if (g.isNaN().logicalOr(g.isInfinite()).any().getBoolean()) {
+                    LOG.warn("skipping an update: the gradient of {} is not finite", p.name());
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Forgets the moments and the step count (the official reset at every level-of-detail change). */
@@ -96,8 +121,8 @@ public final class Adam implements AutoCloseable {
     public void restore(long steps, Map<String, float[]> firstMoments, Map<String, float[]> secondMoments) {
         this.step = steps;
         for (Map.Entry<String, NDArray> e : m.entrySet()) {
-            e.getValue().set(firstMoments.get(e.getKey()));
-            v.get(e.getKey()).set(secondMoments.get(e.getKey()));
+            Tensors.copyInto(e.getValue(), firstMoments.get(e.getKey()));
+            Tensors.copyInto(v.get(e.getKey()), secondMoments.get(e.getKey()));
         }
     }
 

@@ -11,9 +11,9 @@ import org.stylegan4j.model.Generator;
 import org.stylegan4j.model.ModelConfig;
 import org.stylegan4j.nn.Engines;
 import org.stylegan4j.nn.ParameterStore;
+import org.stylegan4j.nn.Tensors;
 
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -260,7 +260,7 @@ public final class OfficialImport {
                         + t.network() + "' has shape " + Arrays.toString(tfShape(t.officialName(), t.shape()))
                         + ", expected " + Arrays.toString(tfShape(t.officialName(), expected)) + " for " + describe(networks.config()));
             }
-            p.array().set(FloatBuffer.wrap(t.data()));
+            Tensors.copyInto(p.array(), t.data());
         }
         if (!left.isEmpty()) {
             Official t = left.values().iterator().next();

@@ -1,0 +1,223 @@
+package org.stylegan4j.cli;
+
+import me.tongfei.progressbar.ProgressBar;
+import org.stylegan4j.StyleGanInputException;
+import org.stylegan4j.data.ImageDataset;
+import org.stylegan4j.figures.Images;
+import org.stylegan4j.figures.StyleBands;
+import org.stylegan4j.figures.StyleMixingFigure;
+import org.stylegan4j.io.AtomicFiles;
+import org.stylegan4j.model.ModelConfig;
+import org.stylegan4j.train.TickStats;
+import org.stylegan4j.train.TrainingConfig;
+import org.stylegan4j.train.TrainingDivergedException;
+import org.stylegan4j.train.TrainingLoop;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Callable;
+
+/** {@code stylegan4j train}: trains a StyleGAN; Ctrl-C or the time budget stop it with a final snapshot. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a StyleGAN on a folder or zip of images; resume with --resume.")
+public final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", required = true, description = "Training images: a folder or zip of same-size square PNG/JPEG.")
+    Path data;
+
+    @Option(names = "--outdir", description = "Run directory of a new run (created).")
+    Path outdir;
+
+    @Option(names = "--resume", paramLabel = "RUN_DIR|SNAPSHOT", description = "Continue a run from its newest snapshot, or from a given one.")
+    Path resume;
+
+    @Option(names = "--preset", defaultValue = "digits",
+            description = "Model and schedule preset: digits (CPU-sized) or ffhq, B, C, D, E, F (the paper's; default ${DEFAULT-VALUE}).")
+    String preset;
+
+    @Option(names = "--resolution", description = "Model resolution; must equal the data's (default: the data's).")
+    Integer resolution;
+
+    @Option(names = "--kimg", description = "Length of the run in thousands of real images.")
+    Double kimg;
+
+    @Option(names = "--minutes", description = "Stop cleanly with a final snapshot after this many minutes.")
+    Double minutes;
+
+    @Option(names = "--seed", description = "Seed of every random draw.")
+    Long seed;
+
+    @Option(names = "--mirror", description = "Flip reals horizontally with probability 0.5.")
+    Boolean mirror;
+
+    @Option(names = "--loss", description = "logistic (non-saturating + R1) or wgan-gp.")
+    String loss;
+
+    @Option(names = "--gamma", description = "R1 weight gamma.")
+    Double gamma;
+
+    @Option(names = "--mixing", description = "Style-mixing regularisation probability (0 for Table 1 row E).")
+    Double mixing;
+
+    @Option(names = "--no-progressive", description = "Train at full resolution from the start.")
+    boolean noProgressive;
+
+    @Override
+    public Integer call() throws Exception {
+        if ((outdir == null) == (resume == null)) {
+            throw new StyleGanInputException("give exactly one of --outdir (a new run) or --resume (an existing run)");
+        }
+        if (minutes != null && !(minutes > 0)) {
+            throw new StyleGanInputException("--minutes must be positive");
+        }
+        if (kimg != null && !(kimg > 0)) {
+            throw new StyleGanInputException("--kimg must be positive");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (ImageDataset dataset = ImageDataset.open(data)) {
+            TrainingLoop loop = resume != null ? resumeRun(dataset) : newRun(dataset);
+            try (loop) {
+                if (kimg != null) {
+                    loop.config().totalKimg = kimg;
+                }
+                return train(loop, out);
+            }
+        }
+    }
+
+    private TrainingLoop newRun(ImageDataset dataset) throws Exception {
+        int res = resolution == null ? dataset.resolution() : resolution;
+        if (res > dataset.resolution()) {
+            throw new StyleGanInputException("--resolution " + res + " is larger than the data's " + dataset.resolution()
+                    + "x" + dataset.resolution() + " images");
+        }
+        ModelConfig model = ModelConfig.preset(preset, res).withChannels(dataset.channels());
+        if (mixing != null) {
+            model = new ModelConfig(model.preset(), model.resolution(), model.numChannels(), model.latentSize(),
+                    model.dlatentSize(), model.mappingLayers(), model.mappingFmaps(), model.mappingLrMul(),
+                    model.fmapBase(), model.fmapDecay(), model.fmapMax(), model.constInput(), model.useStyles(),
+                    model.useNoise(), model.usePixelNorm(), mixing);
+        }
+        TrainingConfig config = TrainingConfig.preset(preset, model);
+        if (seed != null) {
+            config.seed = seed;
+        }
+        if (mirror != null) {
+            config.mirror = mirror;
+        }
+        if (loss != null) {
+            config.loss = loss;
+        }
+        if (gamma != null) {
+            config.r1Gamma = gamma;
+        }
+        if (noProgressive) {
+            config.progressive = false;
+        }
+        if (kimg != null) {
+            config.totalKimg = kimg;
+        }
+        OutputFiles.directory(outdir);
+        return TrainingLoop.start(config, dataset, outdir);
+    }
+
+    private TrainingLoop resumeRun(ImageDataset dataset) {
+        if (!Files.exists(resume)) {
+            throw new StyleGanInputException(resume + ": no such run directory or snapshot");
+        }
+        if (resolution != null || seed != null || mirror != null || loss != null || gamma != null || mixing != null
+                || noProgressive) {
+            throw new StyleGanInputException("--resume continues a run with its own config; only --kimg and --minutes may be given");
+        }
+        return TrainingLoop.resume(resume, dataset);
+    }
+
+    private int train(TrainingLoop loop, PrintWriter out) throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            try {
+                done.await(5, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "stylegan4j-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        List<String> notes = new ArrayList<>();
+        TrainingLoop.Result result;
+        try (ProgressBar bar = Progress.bar("train", Math.round(loop.config().totalKimg * 1000), "img")) {
+            bar.stepTo(loop.state().nimg());
+            result = loop.run(minutes == null ? null : Duration.ofSeconds(Math.round(minutes * 60)), stop::get,
+                    new TrainingLoop.Listener() {
+                        @Override
+                        public void step(double kimgDone, double totalKimg, double lossG, double lossD) {
+                            bar.stepTo(Math.round(kimgDone * 1000));
+                            bar.setExtraMessage(String.format(" G %.3f D %.3f", lossG, lossD));
+                        }
+
+                        @Override
+                        public void tick(TickStats s) {
+                            notes.add(String.format("tick %d: %.1f kimg, %dx%d, G %.3f, D %.3f, %.1f img/s",
+                                    s.tick(), s.kimg(), s.resolution(), s.resolution(), s.lossG(), s.lossD(),
+                                    s.imagesPerSecond()));
+                        }
+                    });
+        } catch (TrainingDivergedException e) {
+            throw new StyleGanInputException(e.getMessage());
+        } finally {
+            done.countDown();
+            if (!stop.get()) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+        }
+        Path runDir = loop.runDir();
+        Path finalNet = runDir.resolve("network-final.safetensors");
+        AtomicFiles.write(finalNet, o -> Files.copy(result.lastSnapshot(), o));
+        List<Path> figures = writeMixingFigures(loop, runDir);
+        out.printf("%s at %.1f kimg (%s)%n", result.finished() ? "finished" : "stopped", result.state().kimg(),
+                String.join("; ", notes.isEmpty() ? List.of("no complete tick") : notes.subList(Math.max(0, notes.size() - 1), notes.size())));
+        out.printf("run directory:   %s%n", runDir);
+        out.printf("checkpoint:      %s%n", finalNet);
+        out.printf("sample grid:     %s%n", loop.writeFakesGrid());
+        for (Path f : figures) {
+            out.printf("style mixing:    %s%n", f);
+        }
+        out.printf("losses:          %s, %s%n", runDir.resolve("log.jsonl"), runDir.resolve("loss.png"));
+        out.flush();
+        return 0;
+    }
+
+    private static List<Path> writeMixingFigures(TrainingLoop loop, Path runDir) {
+        List<Path> files = new ArrayList<>();
+        int layers = loop.config().model.numLayers();
+        long[] rows = {1, 2, 3, 4, 5};
+        long[] cols = {6, 7, 8, 9, 10, 11};
+        for (StyleBands.Band band : StyleBands.Band.values()) {
+            StyleBands.Range range;
+            try {
+                range = StyleBands.band(band, layers);
+            } catch (StyleGanInputException empty) {
+                continue;
+            }
+            Path file = runDir.resolve("style-mixing-" + band.name().toLowerCase(java.util.Locale.ROOT) + ".png");
+            Images.writePng(new StyleMixingFigure(loop.generatorEma(), rows, cols, range).render().figure(), file);
+            files.add(file);
+        }
+        return files;
+    }
+}

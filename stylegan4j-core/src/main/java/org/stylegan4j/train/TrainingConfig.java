@@ -1,0 +1,107 @@
+package org.stylegan4j.train;
+
+import org.stylegan4j.StyleGanInputException;
+import org.stylegan4j.model.ModelConfig;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Hyper-parameters of a training run (appendix C), with the official FFHQ values and a preset sized
+ * for training digits on a CPU. Stored as {@code config.json} in the run directory.
+ */
+public final class TrainingConfig {
+
+    /** Architecture. */
+    public ModelConfig model;
+    /** Training preset name. */
+    public String preset;
+    /** Length of the run in thousands of real images shown to D. */
+    public double totalKimg = 25000;
+    /** Progressive growing (false: train at full resolution from the start, the 'fixed' structure). */
+    public boolean progressive = true;
+    /** First resolution of progressive growing. */
+    public int lodInitialResolution = 8;
+    /** Thousands of images per stable phase. */
+    public double lodTrainingKimg = 600;
+    /** Thousands of images per fade-in. */
+    public double lodTransitionKimg = 600;
+    /** Minibatch where the per-resolution table has no entry. */
+    public int minibatchBase = 32;
+    /** Minibatch per schedule resolution. */
+    public Map<Integer, Integer> minibatchDict = new TreeMap<>(Map.of(4, 512, 8, 256, 16, 128, 32, 64, 64, 32));
+    /** Learning rate where the per-resolution table has no entry. */
+    public double lrBase = 0.001;
+    /** Learning rate per schedule resolution (the same for G and D). */
+    public Map<Integer, Double> lrDict = new TreeMap<>(Map.of(128, 0.0015, 256, 0.002, 512, 0.003, 1024, 0.003));
+    /** Minibatches between re-evaluations of the schedule. */
+    public int minibatchRepeats = 4;
+    /** Re-initialise Adam whenever floor(lod) or ceil(lod) changes. */
+    public boolean resetOptimizerOnLodChange = true;
+    /** Loss: {@code logistic} (non-saturating + R1) or {@code wgan-gp}. */
+    public String loss = "logistic";
+    /** R1 weight gamma. */
+    public double r1Gamma = 10;
+    /** WGAN-GP weight lambda. */
+    public double wganLambda = 10;
+    /** WGAN drift weight epsilon. */
+    public double wganEpsilon = 0.001;
+    /** Half-life of the generator's moving average, in thousands of images. */
+    public double gSmoothingKimg = 10;
+    /** Decay of the tracked average of w per minibatch. */
+    public double wAvgBeta = 0.995;
+    /** Flip reals horizontally with probability 0.5. */
+    public boolean mirror = false;
+    /** Seed of every random draw of the run. */
+    public long seed = 1000;
+    /** Thousands of images per tick where the per-resolution table has no entry. */
+    public double tickKimgBase = 160;
+    /** Thousands of images per tick, per schedule resolution. */
+    public Map<Integer, Double> tickKimgDict = new TreeMap<>(Map.of(4, 160.0, 8, 140.0, 16, 120.0, 32, 100.0, 64, 80.0,
+            128, 60.0, 256, 40.0, 512, 30.0, 1024, 20.0));
+    /** Ticks between network snapshots. */
+    public int snapshotTicks = 10;
+    /** Columns and rows of the sample grid written every tick. */
+    public int gridSize = 8;
+
+    /**
+     * A training preset for a model.
+     *
+     * @param name {@code ffhq} (the paper's FFHQ schedule) or {@code digits} (minutes on a CPU)
+     * @param model architecture
+     * @return the config
+     */
+    public static TrainingConfig preset(String name, ModelConfig model) {
+        TrainingConfig c = new TrainingConfig();
+        c.model = model;
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case "ffhq":
+            case "b":
+            case "c":
+            case "d":
+            case "e":
+            case "f":
+                c.preset = "ffhq";
+                c.mirror = true;
+                return c;
+            case "digits":
+                c.preset = "digits";
+                c.totalKimg = 300;
+                c.lodTrainingKimg = 6;
+                c.lodTransitionKimg = 6;
+                c.minibatchBase = 32;
+                c.minibatchDict = new TreeMap<>(Map.of(8, 64, 16, 32, 32, 32));
+                c.lrBase = 0.002;
+                c.lrDict = new TreeMap<>();
+                c.r1Gamma = 1;
+                c.gSmoothingKimg = 1;
+                c.tickKimgBase = 4;
+                c.tickKimgDict = new TreeMap<>();
+                c.snapshotTicks = 5;
+                return c;
+            default:
+                throw new StyleGanInputException("unknown training preset '" + name + "' (known: ffhq, digits)");
+        }
+    }
+}

@@ -1,0 +1,531 @@
+package org.stylegan4j.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stylegan4j.StyleGanInputException;
+import org.stylegan4j.data.BatchLoader;
+import org.stylegan4j.data.ImageDataset;
+import org.stylegan4j.figures.Images;
+import org.stylegan4j.io.AtomicFiles;
+import org.stylegan4j.model.Discriminator;
+import org.stylegan4j.model.Generator;
+import org.stylegan4j.model.Noise;
+import org.stylegan4j.model.StyleMixing;
+import org.stylegan4j.model.Truncation;
+import org.stylegan4j.nn.Autograd;
+import org.stylegan4j.nn.Downscale2d;
+import org.stylegan4j.nn.Engines;
+import org.stylegan4j.nn.ParameterStore;
+import org.stylegan4j.nn.Upscale2d;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.BooleanSupplier;
+
+/**
+ * StyleGAN's training loop (appendix C): alternating D and G steps with Adam, progressive growing
+ * with fade-in, the generator's moving average, style-mixing regularisation, the tracked average of
+ * w, ticks with logs and sample grids, and atomic snapshots from which a run resumes exactly.
+ * Networks run at the native resolution of the current level of detail (the official networks run
+ * on nearest-upscaled images, which is the same computation done 4^floor(lod) times over; R1 and
+ * WGAN-GP are rescaled to match).
+ */
+public final class TrainingLoop implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
+    private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+    /** Receives progress as the loop runs. */
+    public interface Listener {
+        /**
+         * After every minibatch.
+         *
+         * @param kimg thousands of images so far
+         * @param totalKimg length of the run
+         * @param lossG latest generator loss
+         * @param lossD latest discriminator loss
+         */
+        default void step(double kimg, double totalKimg, double lossG, double lossD) {
+        }
+
+        /** @param stats the tick just finished */
+        default void tick(TickStats stats) {
+        }
+
+        /** @param file the network snapshot just written */
+        default void snapshot(Path file) {
+        }
+    }
+
+    /**
+     * How a run ended.
+     *
+     * @param state counters at the end
+     * @param lastSnapshot the last network snapshot written
+     * @param finished whether the run reached its total length (false: stopped by time budget or request)
+     */
+    public record Result(TrainingState state, Path lastSnapshot, boolean finished) {
+    }
+
+    private final TrainingConfig config;
+    private final ImageDataset data;
+    private final Path runDir;
+    private final Generator g;
+    private final Generator gEma;
+    private final Discriminator d;
+    private final Adam adamG;
+    private final Adam adamD;
+    private final GanLoss loss;
+    private final List<TickStats> ticks = new ArrayList<>();
+    private TrainingState state;
+    private BatchLoader loader;
+    private Path lastSnapshot;
+
+    private TrainingLoop(TrainingConfig config, ImageDataset data, Path runDir) {
+        this.config = config;
+        this.data = data;
+        this.runDir = runDir;
+        this.g = new Generator(config.model, config.seed);
+        this.gEma = new Generator(config.model, config.seed);
+        this.d = new Discriminator(config.model, config.seed + 1);
+        this.adamG = Adam.official(g.parameters());
+        this.adamD = Adam.official(d.parameters());
+        this.loss = GanLoss.of(config.loss, config.r1Gamma, config.wganLambda, config.wganEpsilon);
+        this.state = TrainingState.initial();
+    }
+
+    /**
+     * Starts a new run in an empty (or new) directory.
+     *
+     * @param config hyper-parameters (its model must match the data's resolution and channels)
+     * @param data training images
+     * @param runDir run directory
+     * @return the loop
+     * @throws IOException if the directory cannot be written
+     */
+    public static TrainingLoop start(TrainingConfig config, ImageDataset data, Path runDir) throws IOException {
+        checkData(config, data);
+        if (Files.exists(runDir.resolve("config.json"))) {
+            throw new StyleGanInputException(runDir + " already holds a training run; resume it with --resume "
+                    + runDir + " or choose another --outdir");
+        }
+        Files.createDirectories(runDir);
+        TrainingLoop loop = new TrainingLoop(config, data, runDir);
+        AtomicFiles.writeString(runDir.resolve("config.json"),
+                JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
+        return loop;
+    }
+
+    /**
+     * Resumes a run from its newest complete snapshot, or from a given snapshot file.
+     *
+     * @param runDirOrSnapshot run directory, or a {@code network-snapshot-*.safetensors} inside one
+     * @param data training images (the same set)
+     * @return the loop, positioned exactly where the snapshot was taken
+     */
+    public static TrainingLoop resume(Path runDirOrSnapshot, ImageDataset data) {
+        Path runDir = Files.isDirectory(runDirOrSnapshot) ? runDirOrSnapshot : runDirOrSnapshot.toAbsolutePath().getParent();
+        List<Snapshots.Found> found = Snapshots.list(runDir);
+        if (!Files.isDirectory(runDirOrSnapshot)) {
+            found = found.stream().filter(f -> f.network().getFileName().equals(runDirOrSnapshot.getFileName())).toList();
+        }
+        if (found.isEmpty()) {
+            throw new StyleGanInputException(runDirOrSnapshot + ": no complete snapshot to resume from "
+                    + "(expected network-snapshot-KKKKKK.safetensors with its training-state file)");
+        }
+        RuntimeException last = null;
+        for (Snapshots.Found f : found) {
+            TrainingConfig config = Snapshots.readConfig(f.state());
+            checkData(config, data);
+            TrainingLoop loop = new TrainingLoop(config, data, runDir);
+            try {
+                loop.state = Snapshots.load(f, config.model, loop.g, loop.gEma, loop.d, loop.adamG, loop.adamD);
+                loop.lastSnapshot = f.network();
+                loop.ticks.addAll(readLog(runDir, loop.state.kimg()));
+                LOG.info("resuming {} at {} kimg", runDir, String.format("%.1f", loop.state.kimg()));
+                return loop;
+            } catch (StyleGanInputException e) {
+                loop.close();
+                if (e.getMessage().contains("another model config")) {
+                    throw e;
+                }
+                LOG.warn("skipping snapshot {}: {}", f.network().getFileName(), e.getMessage());
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    private static void checkData(TrainingConfig config, ImageDataset data) {
+        if (data.resolution() != config.model.resolution()) {
+            throw new StyleGanInputException("the data holds " + data.resolution() + "x" + data.resolution()
+                    + " images but the model is " + config.model.resolution() + "x" + config.model.resolution()
+                    + "; prepare the data with `stylegan4j dataset --resolution " + config.model.resolution() + "`");
+        }
+        if (data.channels() != config.model.numChannels()) {
+            throw new StyleGanInputException("the data has " + data.channels() + " channel(s) but the model expects "
+                    + config.model.numChannels());
+        }
+    }
+
+    /** Reads the log up to a snapshot and drops the ticks logged after it (they will be trained again). */
+    private static List<TickStats> readLog(Path runDir, double upToKimg) {
+        List<TickStats> out = new ArrayList<>();
+        Path log = runDir.resolve("log.jsonl");
+        if (!Files.exists(log)) {
+            return out;
+        }
+        try {
+            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+                if (!line.isBlank()) {
+                    TickStats t = JSON.readValue(line, TickStats.class);
+                    if (t.kimg() <= upToKimg + 1e-9) {
+                        out.add(t);
+                    }
+                }
+            }
+            StringBuilder kept = new StringBuilder();
+            for (TickStats t : out) {
+                kept.append(JSON.writeValueAsString(t)).append('\n');
+            }
+            AtomicFiles.writeString(log, kept.toString());
+        } catch (IOException e) {
+            LOG.warn("cannot read {}: {}", log, e.getMessage());
+        }
+        return out;
+    }
+
+    /** @return the run's hyper-parameters */
+    public TrainingConfig config() {
+        return config;
+    }
+
+    /** @return the counters */
+    public TrainingState state() {
+        return state;
+    }
+
+    /** @return the generator's moving average */
+    public Generator generatorEma() {
+        return gEma;
+    }
+
+    /** @return the run directory */
+    public Path runDir() {
+        return runDir;
+    }
+
+    /**
+     * Trains until the total length, the time budget or a stop request, then writes a final snapshot.
+     *
+     * @param budget wall-clock budget (null for none)
+     * @param stopRequested polled after every minibatch
+     * @param listener progress receiver
+     * @return how the run ended
+     * @throws IOException if a snapshot cannot be written
+     */
+    public Result run(Duration budget, BooleanSupplier stopRequested, Listener listener) throws IOException {
+        long start = System.nanoTime();
+        double secondsAtStart = state.totalSeconds();
+        long deadline = budget == null ? Long.MAX_VALUE : start + budget.toNanos();
+        Schedule sched = Schedule.at(config, state.kimg());
+        loader = new BatchLoader(data, sched.minibatch(), config.seed, config.mirror, state.loaderPosition());
+        if (state.nimg() == 0) {
+            writeRealsGrid();
+        }
+        try (NDManager manager = Engines.newManager()) {
+            TickAccumulator acc = new TickAccumulator();
+            long tickStartNanos = System.nanoTime();
+            boolean finished = false;
+            while (true) {
+                if (state.nimg() >= config.totalKimg * 1000) {
+                    finished = true;
+                    break;
+                }
+                if (System.nanoTime() >= deadline || stopRequested.getAsBoolean()) {
+                    break;
+                }
+                StepResult r = step(manager);
+                acc.add(r);
+                double seconds = secondsAtStart + (System.nanoTime() - start) / 1e9;
+                state = withSeconds(state, seconds);
+                listener.step(state.kimg(), config.totalKimg, r.lossG, r.lossD);
+                Schedule now = Schedule.at(config, state.kimg());
+                if (state.nimg() - state.tickStartNimg() >= now.tickKimg() * 1000) {
+                    TickStats stats = finishTick(acc, (System.nanoTime() - tickStartNanos) / 1e9, now);
+                    tickStartNanos = System.nanoTime();
+                    acc = new TickAccumulator();
+                    listener.tick(stats);
+                    if (state.tick() % config.snapshotTicks == 0) {
+                        listener.snapshot(snapshot());
+                    }
+                }
+            }
+            listener.snapshot(snapshot());
+            return new Result(state, lastSnapshot, finished);
+        } finally {
+            loader.close();
+        }
+    }
+
+    private static TrainingState withSeconds(TrainingState s, double seconds) {
+        return new TrainingState(s.nimg(), s.iteration(), s.tick(), s.tickStartNimg(), s.lodFloor(), s.lodCeil(),
+                s.scheduleKimg(), s.scheduleIteration(), s.adamStepsG(), s.adamStepsD(), s.loaderPosition(), seconds);
+    }
+
+    /** The losses of one minibatch. */
+    private record StepResult(double lossG, double lossD, double penalty, double realScore, double fakeScore, int n) {
+    }
+
+    /** Averages of the current tick. */
+    private static final class TickAccumulator {
+        double lossG;
+        double lossD;
+        double penalty;
+        double real;
+        double fake;
+        int steps;
+
+        void add(StepResult r) {
+            lossG += r.lossG;
+            lossD += r.lossD;
+            penalty += r.penalty;
+            real += r.realScore;
+            fake += r.fakeScore;
+            steps++;
+        }
+    }
+
+    private StepResult step(NDManager manager) {
+        long it = state.iteration();
+        boolean reevaluate = state.scheduleIteration() < 0 || it - state.scheduleIteration() >= config.minibatchRepeats;
+        double scheduleKimg = reevaluate ? state.kimg() : state.scheduleKimg();
+        Schedule sched = Schedule.at(config, scheduleKimg);
+        double lod = sched.lod();
+        int lodFloor = (int) Math.floor(lod);
+        int lodCeil = (int) Math.ceil(lod);
+        if (config.resetOptimizerOnLodChange && (lodFloor != state.lodFloor() || lodCeil != state.lodCeil())) {
+            adamG.reset();
+            adamD.reset();
+        }
+        if (loader.batchSize() != sched.minibatch()) {
+            loader.setBatchSize(sched.minibatch());
+        }
+        BatchLoader.Batch batch = loader.next();
+        Random rng = new Random(config.seed * 0x9E3779B97F4A7C15L ^ (it + 1) * 0xBF58476D1CE4E5B9L);
+        StepResult result;
+        try (NDScope scope = new NDScope(); NDManager step = manager.newSubManager()) {
+            scope.suppressNotUsedWarning();
+            int res = data.resolution();
+            NDArray reals = processReals(step.create(batch.data(), new Shape(batch.n(), batch.channels(), res, res)), lod);
+            double[] dl = discriminatorStep(step, reals, lod, rng, sched.learningRate());
+            GeneratorEma.update(gEma.parameters(), g.parameters(), GeneratorEma.beta(batch.n(), config.gSmoothingKimg));
+            double lossG = generatorStep(step, batch.n(), lod, rng, sched.learningRate());
+            result = new StepResult(lossG, dl[0], dl[1], dl[2], dl[3], batch.n());
+        }
+        if (!Double.isFinite(result.lossG) || !Double.isFinite(result.lossD)) {
+            throw new TrainingDivergedException("training diverged at " + String.format("%.1f", state.kimg())
+                    + " kimg (G loss " + result.lossG + ", D loss " + result.lossD + "); the last good snapshot is "
+                    + (lastSnapshot == null ? "none yet" : lastSnapshot.toString()));
+        }
+        state = new TrainingState(state.nimg() + batch.n(), it + 1, state.tick(), state.tickStartNimg(), lodFloor,
+                lodCeil, scheduleKimg, reevaluate ? it : state.scheduleIteration(), adamG.steps(), adamD.steps(),
+                loader.consumed(), state.totalSeconds());
+        return result;
+    }
+
+    /** FadeLOD of the official process_reals at the native resolution: box-downscale, then blend with the coarser level. */
+    private static NDArray processReals(NDArray x, double lod) {
+        int k = (int) Math.floor(lod);
+        NDArray y = Downscale2d.apply(x, 1 << k);
+        double alpha = lod - k;
+        if (alpha > 0) {
+            NDArray coarse = Upscale2d.apply(Downscale2d.apply(y, 2), 2);
+            y = y.add(coarse.sub(y).mul((float) alpha));
+        }
+        return y;
+    }
+
+    /** G's forward pass as in training: w average update, mixing regulariser, per-sample seeded noise. */
+    private NDArray generateForTraining(NDManager m, int n, double lod, Random rng) {
+        int latent = config.model.latentSize();
+        int layers = config.model.numLayers();
+        NDArray z = m.create(gaussians(rng, n * latent), new Shape(n, latent));
+        NDArray w = g.mapping().forward(z);
+        try (NDScope inner = new NDScope()) {
+            inner.suppressNotUsedWarning();
+            NDArray batchAvg = w.stopGradient().mean(new int[] {0});
+            g.wAvg().muli((float) config.wAvgBeta).addi(batchAvg.muli((float) (1 - config.wAvgBeta)));
+        }
+        NDArray ws = w.reshape(n, 1, config.model.dlatentSize()).repeat(1, layers);
+        if (config.model.styleMixingProb() > 0) {
+            int curLayers = layers - 2 * (int) Math.floor(lod);
+            int cutoff = StyleMixing.drawCrossover(rng, config.model.styleMixingProb(), curLayers);
+            if (cutoff < curLayers) {
+                NDArray z2 = m.create(gaussians(rng, n * latent), new Shape(n, latent));
+                NDArray ws2 = g.mapping().forward(z2).reshape(n, 1, config.model.dlatentSize()).repeat(1, layers);
+                ws = StyleMixing.mix(ws, ws2, cutoff, layers);
+            }
+        }
+        long[] noiseSeeds = new long[n];
+        for (int i = 0; i < n; i++) {
+            noiseSeeds[i] = rng.nextLong();
+        }
+        return g.synthesis().forward(ws, Noise.seeded(noiseSeeds), lod);
+    }
+
+    private static float[] gaussians(Random rng, int count) {
+        float[] v = new float[count];
+        for (int i = 0; i < count; i++) {
+            v[i] = (float) rng.nextGaussian();
+        }
+        return v;
+    }
+
+    private double[] discriminatorStep(NDManager m, NDArray reals, double lod, Random rng, double lr) {
+        Autograd.requireGradients(d.parameters(), true);
+        double[] out;
+        try (Autograd.Recording r = Autograd.record()) {
+            NDArray fakes = generateForTraining(m, (int) reals.getShape().get(0), lod, rng).stopGradient();
+            GanLoss.DiscriminatorLoss dl = loss.discriminatorLoss(d, reals, fakes, lod, rng);
+            Autograd.backward(dl.total(), false);
+            out = new double[] {dl.total().getFloat(), dl.penalty().getFloat(), dl.realScore().getFloat(),
+                dl.fakeScore().getFloat()};
+        }
+        adamD.step(lr);
+        Autograd.clearGradients(d.parameters());
+        Autograd.requireGradients(d.parameters(), false);
+        return out;
+    }
+
+    private double generatorStep(NDManager m, int n, double lod, Random rng, double lr) {
+        Autograd.requireGradients(g.parameters(), true);
+        double value;
+        try (Autograd.Recording r = Autograd.record()) {
+            NDArray fakes = generateForTraining(m, n, lod, rng);
+            NDArray lossG = loss.generatorLoss(d.forward(fakes, lod));
+            Autograd.backward(lossG, false);
+            value = lossG.getFloat();
+        }
+        adamG.step(lr);
+        Autograd.clearGradients(g.parameters());
+        Autograd.requireGradients(g.parameters(), false);
+        return value;
+    }
+
+    private TickStats finishTick(TickAccumulator acc, double seconds, Schedule sched) throws IOException {
+        long imgs = state.nimg() - state.tickStartNimg();
+        int steps = Math.max(1, acc.steps);
+        TickStats stats = new TickStats(state.tick() + 1, state.kimg(), Schedule.at(config, state.scheduleKimg()).lod(),
+                sched.resolution(),
+                sched.minibatch(), acc.lossG / steps, acc.lossD / steps, acc.penalty / steps, acc.real / steps,
+                acc.fake / steps, seconds / (imgs / 1000.0), imgs / seconds, ResidentMemory.megabytes(),
+                state.totalSeconds());
+        state = new TrainingState(state.nimg(), state.iteration(), state.tick() + 1, state.nimg(), state.lodFloor(),
+                state.lodCeil(), state.scheduleKimg(), state.scheduleIteration(), state.adamStepsG(), state.adamStepsD(),
+                state.loaderPosition(), state.totalSeconds());
+        ticks.add(stats);
+        Files.writeString(runDir.resolve("log.jsonl"), JSON.writeValueAsString(stats) + "\n", StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        writeFakesGrid();
+        LossPlot.write(ticks, runDir.resolve("loss.png"));
+        return stats;
+    }
+
+    /**
+     * Writes the sample grid of the moving-average generator from the run's fixed latents.
+     *
+     * @return the grid file
+     */
+    public Path writeFakesGrid() {
+        int count = config.gridSize * config.gridSize;
+        int latent = config.model.latentSize();
+        Random rng = new Random(config.seed);
+        long[] seeds = new long[count];
+        for (int i = 0; i < count; i++) {
+            seeds[i] = i;
+        }
+        List<BufferedImage> tiles = new ArrayList<>();
+        int c = config.model.numChannels();
+        int res = config.model.resolution();
+        double lod = Schedule.at(config, state.scheduleIteration() < 0 ? state.kimg() : state.scheduleKimg()).lod();
+        try (NDManager m = Engines.newManager()) {
+            NDArray z = m.create(gaussians(rng, count * latent), new Shape(count, latent));
+            for (int start = 0; start < count; start += 16) {
+                int n = Math.min(16, count - start);
+                try (NDManager part = m.newSubManager()) {
+                    NDArray zs = z.get(start + ":" + (start + n));
+                    zs.attach(part);
+                    NDArray ws = gEma.broadcast(gEma.map(zs));
+                    long[] s = java.util.Arrays.copyOfRange(seeds, start, start + n);
+                    float[] px = gEma.synthesize(gEma.truncate(ws, Truncation.NONE), Noise.seeded(s), lod).toFloatArray();
+                    for (int i = 0; i < n; i++) {
+                        tiles.add(Images.fromCHW(px, i * c * res * res, c, res, res));
+                    }
+                }
+            }
+        }
+        Path file = runDir.resolve(String.format("fakes%06d.png", state.nimg() / 1000));
+        Images.writePng(Images.grid(tiles, config.gridSize), file);
+        return file;
+    }
+
+    private void writeRealsGrid() {
+        int count = config.gridSize * config.gridSize;
+        int c = data.channels();
+        int res = data.resolution();
+        List<BufferedImage> tiles = new ArrayList<>();
+        float[] buf = new float[c * res * res];
+        for (int i = 0; i < Math.min(count, data.size()); i++) {
+            data.readInto(i, buf, 0, false);
+            tiles.add(Images.fromCHW(buf, 0, c, res, res));
+        }
+        Images.writePng(Images.grid(tiles, config.gridSize), runDir.resolve("reals.png"));
+    }
+
+    private Path snapshot() throws IOException {
+        for (Generator net : List.of(g, gEma)) {
+            checkFinite(net.parameters());
+        }
+        checkFinite(d.parameters());
+        lastSnapshot = Snapshots.write(runDir, config, state, g, gEma, d, adamG, adamD);
+        LOG.info("snapshot {}", lastSnapshot.getFileName());
+        return lastSnapshot;
+    }
+
+    private void checkFinite(ParameterStore store) {
+        for (ParameterStore.Parameter p : store.all()) {
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                if (p.array().isNaN().logicalOr(p.array().isInfinite()).any().getBoolean()) {
+                    throw new TrainingDivergedException("weight '" + p.name() + "' became NaN or infinite at "
+                            + String.format("%.1f", state.kimg()) + " kimg; the last good snapshot is "
+                            + (lastSnapshot == null ? "none yet" : lastSnapshot.toString()));
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        adamG.close();
+        adamD.close();
+        g.close();
+        gEma.close();
+        d.close();
+    }
+}

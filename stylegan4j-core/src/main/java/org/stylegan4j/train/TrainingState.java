@@ -1,0 +1,32 @@
+package org.stylegan4j.train;
+
+/**
+ * Counters of a training run that a resume restores (with the networks and the optimizer moments).
+ *
+ * @param nimg real images shown to D so far
+ * @param iteration minibatches done
+ * @param tick ticks done
+ * @param tickStartNimg nimg at the start of the current tick
+ * @param lodFloor floor(lod) the optimizers were last reset at
+ * @param lodCeil ceil(lod) the optimizers were last reset at
+ * @param scheduleKimg kimg at which the schedule in force was evaluated
+ * @param scheduleIteration iteration the schedule was last evaluated at
+ * @param adamStepsG update count of G's optimizer
+ * @param adamStepsD update count of D's optimizer
+ * @param loaderPosition position in the real-image stream
+ * @param totalSeconds training time so far
+ */
+public record TrainingState(long nimg, long iteration, long tick, long tickStartNimg, int lodFloor, int lodCeil,
+                            double scheduleKimg, long scheduleIteration, long adamStepsG, long adamStepsD,
+                            long loaderPosition, double totalSeconds) {
+
+    /** @return the state of a new run */
+    public static TrainingState initial() {
+        return new TrainingState(0, 0, 0, 0, -1, -1, -1, -1, 0, 0, 0, 0);
+    }
+
+    /** @return thousands of images shown so far */
+    public double kimg() {
+        return nimg / 1000.0;
+    }
+}
