@@ -219,6 +219,16 @@ public final class TrainingLoop implements AutoCloseable {
         return state;
     }
 
+    /** @return the trained generator */
+    public Generator generator() {
+        return g;
+    }
+
+    /** @return the discriminator */
+    public Discriminator discriminator() {
+        return d;
+    }
+
     /** @return the generator's moving average */
     public Generator generatorEma() {
         return gEma;

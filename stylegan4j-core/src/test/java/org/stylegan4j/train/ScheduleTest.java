@@ -1,0 +1,55 @@
+package org.stylegan4j.train;
+
+import org.junit.jupiter.api.Test;
+import org.stylegan4j.model.ModelConfig;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The official FFHQ-1024 level-of-detail schedule (spec section 8.3) and the EMA decay (8.1). */
+class ScheduleTest {
+
+    private final TrainingConfig ffhq = TrainingConfig.preset("ffhq", ModelConfig.official(1024));
+
+    private void check(double kimg, double lod, int res, int mb, double lr) {
+        Schedule s = Schedule.at(ffhq, kimg);
+        assertEquals(lod, s.lod(), 1e-12, "lod at " + kimg);
+        assertEquals(res, s.resolution(), "resolution at " + kimg);
+        assertEquals(mb, s.minibatch(), "minibatch at " + kimg);
+        assertEquals(lr, s.learningRate(), 1e-12, "lr at " + kimg);
+    }
+
+    @Test
+    void followsTheOfficialTable() {
+        check(0, 7, 8, 256, 0.001);
+        check(599, 7, 8, 256, 0.001);
+        check(900, 6.5, 16, 128, 0.001);
+        check(1200, 6, 16, 128, 0.001);
+        check(2100, 5.5, 32, 64, 0.001);
+        check(3000, 5, 32, 64, 0.001);
+        check(3900, 4, 64, 32, 0.001);
+        check(4500, 3.5, 128, 32, 0.0015);
+        check(6000, 2, 256, 32, 0.002);
+        check(7500, 1, 512, 32, 0.003);
+        check(8100, 0.5, 1024, 32, 0.003);
+        check(8400, 0, 1024, 32, 0.003);
+        check(20000, 0, 1024, 32, 0.003);
+        assertEquals(140, Schedule.at(ffhq, 0).tickKimg());
+        assertEquals(20, Schedule.at(ffhq, 9000).tickKimg());
+    }
+
+    @Test
+    void nonProgressiveTrainsAtFullResolution() {
+        ffhq.progressive = false;
+        assertEquals(0, Schedule.at(ffhq, 0).lod());
+        assertEquals(1024, Schedule.at(ffhq, 0).resolution());
+    }
+
+    @Test
+    void emaHalfLifeGivesTheOfficialDecays() {
+        assertEquals(0.98241, GeneratorEma.beta(256, 10), 1e-5);
+        assertEquals(0.99117, GeneratorEma.beta(128, 10), 1e-5);
+        assertEquals(0.99557, GeneratorEma.beta(64, 10), 1e-5);
+        assertEquals(0.997784, GeneratorEma.beta(32, 10), 1e-6);
+        assertEquals(0.0, GeneratorEma.beta(32, 0));
+    }
+}

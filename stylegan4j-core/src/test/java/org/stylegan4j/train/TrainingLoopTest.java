@@ -1,0 +1,116 @@
+package org.stylegan4j.train;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stylegan4j.StyleGanInputException;
+import org.stylegan4j.data.ImageDataset;
+import org.stylegan4j.nn.ParameterStore;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The training loop: it runs, writes its run directory, resumes exactly, and stops cleanly on NaN. */
+class TrainingLoopTest {
+
+    @TempDir
+    Path tmp;
+
+    private static List<double[]> run(TrainingLoop loop) throws IOException {
+        List<double[]> losses = new ArrayList<>();
+        loop.run(null, () -> false, new TrainingLoop.Listener() {
+            @Override
+            public void step(double kimg, double totalKimg, double lossG, double lossD) {
+                losses.add(new double[] {lossG, lossD});
+            }
+        });
+        return losses;
+    }
+
+    @Test
+    void resumedRunContinuesExactlyLikeAnUninterruptedOne() throws IOException {
+        Path data = TinyRuns.dataset(tmp.resolve("data"), 40);
+        List<double[]> full;
+        try (ImageDataset ds = ImageDataset.open(data);
+             TrainingLoop loop = TrainingLoop.start(TinyRuns.config(0.064), ds, tmp.resolve("full"))) {
+            full = run(loop);
+        }
+        assertEquals(8, full.size());
+        try (ImageDataset ds = ImageDataset.open(data);
+             TrainingLoop loop = TrainingLoop.start(TinyRuns.config(0.032), ds, tmp.resolve("half"))) {
+            assertEquals(4, run(loop).size());
+        }
+        List<double[]> rest;
+        try (ImageDataset ds = ImageDataset.open(data); TrainingLoop loop = TrainingLoop.resume(tmp.resolve("half"), ds)) {
+            assertEquals(32, loop.state().nimg());
+            loop.config().totalKimg = 0.064;
+            rest = run(loop);
+        }
+        assertEquals(4, rest.size());
+        for (int i = 0; i < 4; i++) {
+            assertArrayEquals(full.get(4 + i), rest.get(i), 1e-5, "losses of minibatch " + (5 + i));
+        }
+    }
+
+    @Test
+    void writesTheRunDirectory() throws IOException {
+        Path data = TinyRuns.dataset(tmp.resolve("data"), 16);
+        Path run = tmp.resolve("run");
+        try (ImageDataset ds = ImageDataset.open(data); TrainingLoop loop = TrainingLoop.start(TinyRuns.config(0.032), ds, run)) {
+            run(loop);
+        }
+        for (String f : List.of("config.json", "log.jsonl", "reals.png", "loss.png", "fakes000000.png",
+                "network-snapshot-000000.safetensors", "training-state-000000.safetensors")) {
+            assertTrue(Files.isRegularFile(run.resolve(f)), f);
+        }
+        assertEquals(2, Files.readAllLines(run.resolve("log.jsonl")).size());
+        try (var files = Files.list(run)) {
+            assertFalse(files.anyMatch(p -> p.getFileName().toString().contains(".tmp")), "temp files left behind");
+        }
+        try (ImageDataset ds = ImageDataset.open(data)) {
+            StyleGanInputException e = assertThrows(StyleGanInputException.class,
+                    () -> TrainingLoop.start(TinyRuns.config(0.032), ds, run));
+            assertTrue(e.getMessage().contains("already holds a training run"), e.getMessage());
+        }
+    }
+
+    @Test
+    void nonFiniteWeightsStopTheRunAndKeepTheLastGoodSnapshot() throws IOException {
+        Path data = TinyRuns.dataset(tmp.resolve("data"), 16);
+        Path run = tmp.resolve("run");
+        try (ImageDataset ds = ImageDataset.open(data); TrainingLoop loop = TrainingLoop.start(TinyRuns.config(0.016), ds, run)) {
+            run(loop);
+        }
+        Path snapshot = run.resolve("network-snapshot-000000.safetensors");
+        byte[] good = Files.readAllBytes(snapshot);
+        try (ImageDataset ds = ImageDataset.open(data); TrainingLoop loop = TrainingLoop.resume(run, ds)) {
+            loop.config().totalKimg = 0.064;
+            ParameterStore.Parameter w = loop.discriminator().parameters().get("4x4.Dense1.weight");
+            float[] v = w.array().toFloatArray();
+            v[0] = Float.NaN;
+            org.stylegan4j.nn.Tensors.copyInto(w.array(), v);
+            TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> run(loop));
+            assertTrue(e.getMessage().contains("diverged") && e.getMessage().contains(snapshot.getFileName().toString()),
+                    e.getMessage());
+        }
+        assertArrayEquals(good, Files.readAllBytes(snapshot));
+    }
+
+    @Test
+    void refusesDataOfAnotherResolution() throws IOException {
+        Path data = TinyRuns.dataset(tmp.resolve("data"), 4);
+        TrainingConfig c = TrainingConfig.preset("digits", org.stylegan4j.model.ModelConfig.preset("digits", 32));
+        try (ImageDataset ds = ImageDataset.open(data)) {
+            StyleGanInputException e = assertThrows(StyleGanInputException.class, () -> TrainingLoop.start(c, ds, tmp.resolve("r")));
+            assertTrue(e.getMessage().contains("8x8") && e.getMessage().contains("stylegan4j dataset"), e.getMessage());
+        }
+    }
+}
