@@ -3,6 +3,7 @@ package org.stylegan4j.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.stylegan4j.StyleGanInputException;
 import org.stylegan4j.bench.GenerationBenchmark;
+import org.stylegan4j.bench.TrainingBenchmark;
 import org.stylegan4j.model.Generator;
 import org.stylegan4j.model.ModelConfig;
 import picocli.CommandLine.Command;
@@ -15,7 +16,7 @@ import java.util.concurrent.Callable;
 
 /** {@code stylegan4j bench}: speed measurements with JSON output. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (JSON with --json).",
-        subcommands = {BenchCommand.Generate.class})
+        subcommands = {BenchCommand.Generate.class, BenchCommand.Train.class})
 public final class BenchCommand {
 
     /** {@code stylegan4j bench generate}. */
@@ -67,6 +68,72 @@ public final class BenchCommand {
                 out.printf("  3x3 conv peak       %10.1f GFLOP/s (N=16, 256->256, 32x32)%n", r.convPeakGflops());
                 out.printf("  fraction of peak    %10.1f %%%n", 100 * r.fractionOfPeak());
                 out.printf("  mapping latents/s   %10.0f (batch 1024)%n", r.mappingLatentsPerSecond());
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** {@code stylegan4j bench train}. */
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "Training iteration (D with R1, then G) images/s with the share of time in G, D and R1; --soak measures memory over many iterations.")
+    static final class Train implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--resolution", defaultValue = "32", description = "Resolution (default ${DEFAULT-VALUE}).")
+        int resolution;
+
+        @Option(names = "--batch", defaultValue = "16", description = "Minibatch, a multiple of 4 (default ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--preset", defaultValue = "ffhq", description = "Network preset (default ${DEFAULT-VALUE}: official widths).")
+        String preset;
+
+        @Option(names = "--passes", defaultValue = "3", description = "Timed iterations; the median is reported (default ${DEFAULT-VALUE}).")
+        int passes;
+
+        @Option(names = "--warmup", defaultValue = "1", description = "Untimed warm-up iterations (default ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(names = "--soak", defaultValue = "0", description = "Further iterations measuring resident memory after 200 and at the end.")
+        int soak;
+
+        @Option(names = "--json", description = "Print one JSON object.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (batch < 4 || batch % 4 != 0 || batch > 256) {
+                throw new StyleGanInputException("--batch must be a multiple of 4 between 4 and 256, got " + batch);
+            }
+            if (passes < 1 || warmup < 0 || soak < 0) {
+                throw new StyleGanInputException("--passes must be at least 1; --warmup and --soak at least 0");
+            }
+            ModelConfig model = ModelConfig.preset(preset, resolution);
+            TrainingBenchmark.Result r;
+            try (me.tongfei.progressbar.ProgressBar bar = soak > 0 ? Progress.bar("soak", soak, "it") : null) {
+                r = TrainingBenchmark.run(model, batch, warmup, passes, soak, i -> {
+                    if (bar != null) {
+                        bar.stepTo(i);
+                    }
+                });
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(new ObjectMapper().writeValueAsString(r));
+            } else {
+                out.printf("training iteration %dx%d (%s), batch %d, %d threads%n", r.resolution(), r.resolution(),
+                        r.preset(), r.batch(), r.threads());
+                out.printf("  seconds/iteration   %10.3f%n", r.secondsPerIteration());
+                out.printf("  images/s            %10.3f%n", r.imagesPerSecond());
+                out.printf("  share D / R1 / G    %5.1f %% / %5.1f %% / %5.1f %%%n", 100 * r.shareD(), 100 * r.shareR1(),
+                        100 * r.shareG());
+                if (r.soakIterations() > 0) {
+                    out.printf("  RSS after 200 / %d iterations: %.0f / %.0f MiB%n", r.soakIterations(), r.rssAfter200Mb(),
+                            r.rssAfterSoakMb());
+                }
             }
             out.flush();
             return 0;

@@ -35,9 +35,12 @@ public interface GanLoss {
      * @param fakes generated images, same shape, without graph into G
      * @param lod level of detail
      * @param rng generator for any per-sample draw
+     * @param penaltyScale multiplier of the gradient penalty: 1 every minibatch (the paper), the
+     *                     interval on the minibatches of a lazy schedule, 0 to skip it
      * @return the loss terms
      */
-    DiscriminatorLoss discriminatorLoss(Discriminator d, NDArray reals, NDArray fakes, double lod, Random rng);
+    DiscriminatorLoss discriminatorLoss(Discriminator d, NDArray reals, NDArray fakes, double lod, Random rng,
+                                        double penaltyScale);
 
     /**
      * @param name {@code logistic} (non-saturating G, logistic D + R1, the paper's FFHQ setting) or {@code wgan-gp}

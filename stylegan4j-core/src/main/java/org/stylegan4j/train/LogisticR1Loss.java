@@ -26,14 +26,16 @@ public final class LogisticR1Loss implements GanLoss {
     }
 
     @Override
-    public DiscriminatorLoss discriminatorLoss(Discriminator d, NDArray reals, NDArray fakes, double lod, Random rng) {
+    public DiscriminatorLoss discriminatorLoss(Discriminator d, NDArray reals, NDArray fakes, double lod, Random rng,
+                                               double penaltyScale) {
         NDArray fakeScores = d.forward(fakes, lod);
         NDArray penalty;
         NDArray realScores;
-        if (gamma > 0) {
-            reals.setRequiresGradient(true);
-            realScores = d.forward(reals, lod);
-            penalty = R1Penalty.squaredGradientNorm(realScores, reals, lod).mean().mul((float) (gamma * 0.5));
+        if (gamma > 0 && penaltyScale > 0) {
+            NDArray x = reals.stopGradient();
+            x.setRequiresGradient(true);
+            realScores = d.forward(x, lod);
+            penalty = R1Penalty.squaredGradientNorm(realScores, x, lod).mean().mul((float) (gamma * 0.5 * penaltyScale));
             Autograd.clearGradients(d.parameters());
         } else {
             realScores = d.forward(reals, lod);

@@ -43,6 +43,11 @@ public final class TrainingConfig {
     public String loss = "logistic";
     /** R1 weight gamma. */
     public double r1Gamma = 10;
+    /**
+     * Minibatches between gradient penalties: 1 is the paper (every minibatch); N > 1 is StyleGAN2's
+     * lazy regularisation, the penalty scaled by N on every N-th minibatch (the digits preset, for speed).
+     */
+    public int penaltyInterval = 1;
     /** WGAN-GP weight lambda. */
     public double wganLambda = 10;
     /** WGAN drift weight epsilon. */
@@ -95,6 +100,7 @@ public final class TrainingConfig {
                 c.lrBase = 0.002;
                 c.lrDict = new TreeMap<>();
                 c.r1Gamma = 1;
+                c.penaltyInterval = 8;
                 c.gSmoothingKimg = 1;
                 c.tickKimgBase = 4;
                 c.tickKimgDict = new TreeMap<>();

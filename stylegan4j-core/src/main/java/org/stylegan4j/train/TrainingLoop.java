@@ -16,9 +16,7 @@ import org.stylegan4j.io.AtomicFiles;
 import org.stylegan4j.model.Discriminator;
 import org.stylegan4j.model.Generator;
 import org.stylegan4j.model.Noise;
-import org.stylegan4j.model.StyleMixing;
 import org.stylegan4j.model.Truncation;
-import org.stylegan4j.nn.Autograd;
 import org.stylegan4j.nn.Downscale2d;
 import org.stylegan4j.nn.Engines;
 import org.stylegan4j.nn.ParameterStore;
@@ -89,7 +87,7 @@ public final class TrainingLoop implements AutoCloseable {
     private final Discriminator d;
     private final Adam adamG;
     private final Adam adamD;
-    private final GanLoss loss;
+    private final TrainingStep steps;
     private final List<TickStats> ticks = new ArrayList<>();
     private TrainingState state;
     private BatchLoader loader;
@@ -104,7 +102,7 @@ public final class TrainingLoop implements AutoCloseable {
         this.d = new Discriminator(config.model, config.seed + 1);
         this.adamG = Adam.official(g.parameters());
         this.adamD = Adam.official(d.parameters());
-        this.loss = GanLoss.of(config.loss, config.r1Gamma, config.wganLambda, config.wganEpsilon);
+        this.steps = new TrainingStep(config, g, d, adamG, adamD);
         this.state = TrainingState.initial();
     }
 
@@ -342,9 +340,9 @@ public final class TrainingLoop implements AutoCloseable {
             scope.suppressNotUsedWarning();
             int res = data.resolution();
             NDArray reals = processReals(step.create(batch.data(), new Shape(batch.n(), batch.channels(), res, res)), lod);
-            double[] dl = discriminatorStep(step, reals, lod, rng, sched.learningRate());
+            double[] dl = steps.discriminatorStep(step, reals, lod, rng, sched.learningRate(), it);
             GeneratorEma.update(gEma.parameters(), g.parameters(), GeneratorEma.beta(batch.n(), config.gSmoothingKimg));
-            double lossG = generatorStep(step, batch.n(), lod, rng, sched.learningRate());
+            double lossG = steps.generatorStep(step, batch.n(), lod, rng, sched.learningRate());
             result = new StepResult(lossG, dl[0], dl[1], dl[2], dl[3], batch.n());
         }
         if (!Double.isFinite(result.lossG) || !Double.isFinite(result.lossD)) {
@@ -368,73 +366,6 @@ public final class TrainingLoop implements AutoCloseable {
             y = y.add(coarse.sub(y).mul((float) alpha));
         }
         return y;
-    }
-
-    /** G's forward pass as in training: w average update, mixing regulariser, per-sample seeded noise. */
-    private NDArray generateForTraining(NDManager m, int n, double lod, Random rng) {
-        int latent = config.model.latentSize();
-        int layers = config.model.numLayers();
-        NDArray z = m.create(gaussians(rng, n * latent), new Shape(n, latent));
-        NDArray w = g.mapping().forward(z);
-        try (NDScope inner = new NDScope()) {
-            inner.suppressNotUsedWarning();
-            NDArray batchAvg = w.stopGradient().mean(new int[] {0});
-            g.wAvg().muli((float) config.wAvgBeta).addi(batchAvg.muli((float) (1 - config.wAvgBeta)));
-        }
-        NDArray ws = w.reshape(n, 1, config.model.dlatentSize()).repeat(1, layers);
-        if (config.model.styleMixingProb() > 0) {
-            int curLayers = layers - 2 * (int) Math.floor(lod);
-            int cutoff = StyleMixing.drawCrossover(rng, config.model.styleMixingProb(), curLayers);
-            if (cutoff < curLayers) {
-                NDArray z2 = m.create(gaussians(rng, n * latent), new Shape(n, latent));
-                NDArray ws2 = g.mapping().forward(z2).reshape(n, 1, config.model.dlatentSize()).repeat(1, layers);
-                ws = StyleMixing.mix(ws, ws2, cutoff, layers);
-            }
-        }
-        long[] noiseSeeds = new long[n];
-        for (int i = 0; i < n; i++) {
-            noiseSeeds[i] = rng.nextLong();
-        }
-        return g.synthesis().forward(ws, Noise.seeded(noiseSeeds), lod);
-    }
-
-    private static float[] gaussians(Random rng, int count) {
-        float[] v = new float[count];
-        for (int i = 0; i < count; i++) {
-            v[i] = (float) rng.nextGaussian();
-        }
-        return v;
-    }
-
-    private double[] discriminatorStep(NDManager m, NDArray reals, double lod, Random rng, double lr) {
-        Autograd.requireGradients(d.parameters(), true);
-        double[] out;
-        try (Autograd.Recording r = Autograd.record()) {
-            NDArray fakes = generateForTraining(m, (int) reals.getShape().get(0), lod, rng).stopGradient();
-            GanLoss.DiscriminatorLoss dl = loss.discriminatorLoss(d, reals, fakes, lod, rng);
-            Autograd.backward(dl.total(), false);
-            out = new double[] {dl.total().getFloat(), dl.penalty().getFloat(), dl.realScore().getFloat(),
-                dl.fakeScore().getFloat()};
-        }
-        adamD.step(lr);
-        Autograd.clearGradients(d.parameters());
-        Autograd.requireGradients(d.parameters(), false);
-        return out;
-    }
-
-    private double generatorStep(NDManager m, int n, double lod, Random rng, double lr) {
-        Autograd.requireGradients(g.parameters(), true);
-        double value;
-        try (Autograd.Recording r = Autograd.record()) {
-            NDArray fakes = generateForTraining(m, n, lod, rng);
-            NDArray lossG = loss.generatorLoss(d.forward(fakes, lod));
-            Autograd.backward(lossG, false);
-            value = lossG.getFloat();
-        }
-        adamG.step(lr);
-        Autograd.clearGradients(g.parameters());
-        Autograd.requireGradients(g.parameters(), false);
-        return value;
     }
 
     private TickStats finishTick(TickAccumulator acc, double seconds, Schedule sched) throws IOException {
@@ -474,7 +405,7 @@ public final class TrainingLoop implements AutoCloseable {
         int res = config.model.resolution();
         double lod = Schedule.at(config, state.scheduleIteration() < 0 ? state.kimg() : state.scheduleKimg()).lod();
         try (NDManager m = Engines.newManager()) {
-            NDArray z = m.create(gaussians(rng, count * latent), new Shape(count, latent));
+            NDArray z = m.create(TrainingStep.gaussians(rng, count * latent), new Shape(count, latent));
             for (int start = 0; start < count; start += 16) {
                 int n = Math.min(16, count - start);
                 try (NDManager part = m.newSubManager()) {

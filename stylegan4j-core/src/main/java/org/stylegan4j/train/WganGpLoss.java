@@ -32,7 +32,16 @@ public final class WganGpLoss implements GanLoss {
     }
 
     @Override
-    public DiscriminatorLoss discriminatorLoss(Discriminator d, NDArray reals, NDArray fakes, double lod, Random rng) {
+    public DiscriminatorLoss discriminatorLoss(Discriminator d, NDArray reals, NDArray fakes, double lod, Random rng,
+                                               double penaltyScale) {
+        NDArray realScores = d.forward(reals, lod);
+        NDArray fakeScores = d.forward(fakes, lod);
+        NDArray drift = realScores.square().mean().mul((float) epsilon);
+        if (penaltyScale <= 0 || lambda <= 0) {
+            NDArray zero = drift.zerosLike();
+            return new DiscriminatorLoss(fakeScores.mean().sub(realScores.mean()).add(drift), realScores.mean(),
+                    fakeScores.mean(), zero);
+        }
         long n = reals.getShape().get(0);
         float[] u = new float[(int) n];
         for (int i = 0; i < u.length; i++) {
@@ -46,11 +55,8 @@ public final class WganGpLoss implements GanLoss {
         Autograd.clearGradients(d.parameters());
         float scale = (float) Math.pow(2.0, -Math.floor(lod));
         NDArray norm = GanLoss.sumPerSample(grad.square()).sqrt().mul(scale);
-        NDArray penalty = norm.sub(1f).square().mean().mul((float) lambda);
-        NDArray realScores = d.forward(reals, lod);
-        NDArray fakeScores = d.forward(fakes, lod);
-        NDArray total = fakeScores.mean().sub(realScores.mean()).add(penalty)
-                .add(realScores.square().mean().mul((float) epsilon));
+        NDArray penalty = norm.sub(1f).square().mean().mul((float) (lambda * penaltyScale));
+        NDArray total = fakeScores.mean().sub(realScores.mean()).add(penalty).add(drift);
         return new DiscriminatorLoss(total, realScores.mean(), fakeScores.mean(), penalty);
     }
 }
