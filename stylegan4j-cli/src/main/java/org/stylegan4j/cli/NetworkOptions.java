@@ -37,15 +37,31 @@ public final class NetworkOptions {
         boolean randomInit;
     }
 
+    /**
+     * Checks the options cheaply (preset and resolution, or the network file's header) before any
+     * output is created.
+     *
+     * @return the model config of the network the options describe
+     */
+    public ModelConfig config() {
+        if (source.network != null) {
+            return Checkpoint.readConfig(existing(source.network));
+        }
+        return ModelConfig.preset(preset, resolution);
+    }
+
     /** @return the generator the options describe (the caller closes it) */
     public Generator load() {
         if (source.network != null) {
-            Path file = source.network;
-            if (!Files.exists(file)) {
-                throw new StyleGanInputException(file + ": no such file");
-            }
-            return Checkpoint.loadGenerator(file);
+            return Checkpoint.loadGenerator(existing(source.network));
         }
         return new Generator(ModelConfig.preset(preset, resolution), initSeed);
+    }
+
+    private static Path existing(Path file) {
+        if (!Files.exists(file)) {
+            throw new StyleGanInputException(file + ": no such file");
+        }
+        return file;
     }
 }
