@@ -371,4 +371,47 @@ class GeneratorTest {
             assertTrue(g.flopsPerImage() > 0);
         }
     }
+
+    @Test
+    void noiseControl() {
+        ModelConfig config = ModelConfig.preset("digits", 16);
+        int layers = config.numLayers();
+        try (Generator g = new Generator(config, 6); NDManager m = manager.newSubManager()) {
+            NDArray z = Seeds.latents(new long[] {1, 2}, config.latentSize(), m);
+            byte[] none = g.generate(z, Truncation.NONE, Noise.none()).toByteArray();
+            // noise strengths start at zero, so at initialisation noise changes nothing
+            assertArrayEquals(none, g.generate(z, Truncation.NONE, Noise.random()).toByteArray());
+            for (ParameterStore.Parameter p : g.parameters().all()) {
+                if (p.name().endsWith(".Noise.weight")) {
+                    float[] v = new float[(int) p.size()];
+                    java.util.Arrays.fill(v, 0.3f);
+                    p.array().set(v);
+                }
+            }
+            byte[] constant = g.generate(z, Truncation.NONE, Noise.constant()).toByteArray();
+            assertFalse(java.util.Arrays.equals(none, constant));
+            assertArrayEquals(none, g.generate(z, Truncation.NONE, Noise.constant().scaled(new float[layers])).toByteArray());
+            assertArrayEquals(none, g.generate(z, Truncation.NONE, Noise.constant().onlyLayers(layers, 3, 3)).toByteArray());
+            assertArrayEquals(constant, g.generate(z, Truncation.NONE, Noise.constant().onlyLayers(layers, 0, layers)).toByteArray());
+            assertFalse(java.util.Arrays.equals(g.generate(z, Truncation.NONE, Noise.random()).toByteArray(),
+                    g.generate(z, Truncation.NONE, Noise.random()).toByteArray()));
+            // noise only in the last layer changes the image less than noise everywhere
+            float[] base = g.generate(z, Truncation.NONE, Noise.none()).toFloatArray();
+            float[] last = g.generate(z, Truncation.NONE, Noise.constant().onlyLayers(layers, layers - 1, layers)).toFloatArray();
+            float[] all = g.generate(z, Truncation.NONE, Noise.constant()).toFloatArray();
+            double dLast = 0;
+            double dAll = 0;
+            for (int i = 0; i < base.length; i++) {
+                dLast += Math.abs(last[i] - base[i]);
+                dAll += Math.abs(all[i] - base[i]);
+            }
+            assertTrue(dLast > 0 && dLast < dAll, dLast + " vs " + dAll);
+            // two images with constant noise share the same maps; seeded noise differs per image seed
+            NDArray pair = g.generate(Seeds.latents(new long[] {4, 4}, config.latentSize(), m), Truncation.NONE,
+                    Noise.seeded(4, 5));
+            assertFalse(java.util.Arrays.equals(pair.get("0:1").toFloatArray(), pair.get("1:2").toFloatArray()));
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> g.generate(z, Truncation.NONE, Noise.seeded(1, 2, 3)));
+        }
+    }
 }
