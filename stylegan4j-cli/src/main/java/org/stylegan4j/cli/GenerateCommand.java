@@ -87,6 +87,7 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new StyleGanInputException("--trunc must be a finite number");
         }
         noise(noise, new long[0]);
+        network.config();
         OutputFiles.directory(outdir);
         List<Path> files = new ArrayList<>();
         for (long s : all) {

@@ -50,7 +50,7 @@ public final class Main {
         CommandLine cl = new CommandLine(new Main());
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("error: " + ex.getMessage() + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName()
+            err.println("error: " + ex.getMessage().replaceFirst("^Error: ", "") + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName()
                     + " --help')");
             err.flush();
             return EXIT_BAD_INPUT;

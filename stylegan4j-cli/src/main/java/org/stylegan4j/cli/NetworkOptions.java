@@ -39,18 +39,38 @@ public final class NetworkOptions {
         boolean randomInit;
     }
 
+    /**
+     * Checks the options cheaply (preset and resolution, or the network file's header) before any
+     * output is created.
+     *
+     * @return the model config of the network the options describe (null for an official .pkl,
+     *         whose config is only known once it is read)
+     */
+    public ModelConfig config() {
+        if (source.network != null) {
+            Path file = existing(source.network);
+            return isPickle(file) ? null : Checkpoint.readConfig(file);
+        }
+        return ModelConfig.preset(preset, resolution);
+    }
+
     /** @return the generator the options describe (the caller closes it) */
     public Generator load() {
         if (source.network != null) {
-            Path file = source.network;
-            if (!Files.exists(file)) {
-                throw new StyleGanInputException(file + ": no such file");
-            }
-            if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pkl")) {
-                return OfficialImport.load(file);
-            }
-            return Checkpoint.loadGenerator(file);
+            Path file = existing(source.network);
+            return isPickle(file) ? OfficialImport.load(file) : Checkpoint.loadGenerator(file);
         }
         return new Generator(ModelConfig.preset(preset, resolution), initSeed);
+    }
+
+    private static boolean isPickle(Path file) {
+        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pkl");
+    }
+
+    private static Path existing(Path file) {
+        if (!Files.exists(file)) {
+            throw new StyleGanInputException(file + ": no such file");
+        }
+        return file;
     }
 }

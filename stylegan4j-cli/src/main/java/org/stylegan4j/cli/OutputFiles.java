@@ -3,6 +3,9 @@ package org.stylegan4j.cli;
 import org.stylegan4j.StyleGanInputException;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,9 +25,17 @@ final class OutputFiles {
     static Path directory(Path dir) {
         try {
             Files.createDirectories(dir);
+        } catch (FileAlreadyExistsException e) {
+            throw new StyleGanInputException("cannot create output directory " + dir + ": " + e.getFile()
+                    + " exists and is not a directory");
+        } catch (AccessDeniedException e) {
+            throw new StyleGanInputException("cannot create output directory " + dir + ": permission denied on "
+                    + e.getFile());
+        } catch (FileSystemException e) {
+            throw new StyleGanInputException("cannot create output directory " + dir + ": "
+                    + (e.getReason() != null ? e.getReason() : e.getMessage()));
         } catch (IOException | SecurityException e) {
-            throw new StyleGanInputException("cannot create output directory " + dir + " (" + e.getClass().getSimpleName()
-                    + ": " + e.getMessage() + ")");
+            throw new StyleGanInputException("cannot create output directory " + dir + ": " + e.getMessage());
         }
         if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
             throw new StyleGanInputException("output directory " + dir + " is not writable");
