@@ -23,7 +23,7 @@ class NoiseFigureTest {
     @Test
     void withoutNoiseTheStandardDeviationIsZero() {
         try (Generator g = FigureNetworks.digits32()) {
-            NoiseFigure.Result result = new NoiseFigure(g, 1157).samples(5).redraws(2).render();
+            NoiseFigure.Result result = new NoiseFigure(g, 1157).samples(5).redraws(2).batchSize(1).render();
             NoiseFigure.Row row = result.rows().get(0);
             assertTrue(Arrays.stream(gray(row.stddev())).allMatch(v -> v == 0));
             for (BufferedImage redraw : row.redraws()) {
