@@ -111,7 +111,7 @@ public record ModelConfig(
                 return new ModelConfig("B", resolution, 3, 512, 512, 0, 512, 0.01, 8192, 1.0, 512,
                         false, false, false, true, 0.0);
             case "DIGITS":
-                return new ModelConfig("digits", resolution, 1, 128, 128, 4, 128, 0.01, 1024, 1.0, 128,
+                return new ModelConfig("digits", resolution, 1, 128, 128, 8, 128, 0.01, 512, 1.0, 128,
                         true, true, true, false, 0.9);
             default:
                 throw new StyleGanInputException("unknown preset '" + name + "' (known: " + String.join(", ", PRESETS) + ")");

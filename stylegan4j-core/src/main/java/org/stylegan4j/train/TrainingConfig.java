@@ -92,16 +92,16 @@ public final class TrainingConfig {
                 return c;
             case "digits":
                 c.preset = "digits";
-                c.totalKimg = 300;
-                c.lodTrainingKimg = 6;
-                c.lodTransitionKimg = 6;
+                c.totalKimg = 200;
+                c.lodTrainingKimg = 4;
+                c.lodTransitionKimg = 4;
                 c.minibatchBase = 32;
                 c.minibatchDict = new TreeMap<>(Map.of(8, 64, 16, 32, 32, 32));
                 c.lrBase = 0.002;
                 c.lrDict = new TreeMap<>();
                 c.r1Gamma = 1;
                 c.penaltyInterval = 8;
-                c.gSmoothingKimg = 1;
+                c.gSmoothingKimg = 2;
                 c.tickKimgBase = 4;
                 c.tickKimgDict = new TreeMap<>();
                 c.snapshotTicks = 5;
