@@ -11,7 +11,7 @@ import java.io.PrintWriter;
 /** Entry point of the {@code stylegan4j} command: exit 0 on success, 2 on bad input (one line on stderr), 1 on internal failure. */
 @Command(name = "stylegan4j", mixinStandardHelpOptions = true, version = "stylegan4j 0.1.0",
         description = "StyleGAN (Karras, Laine, Aila, CVPR 2019) on the JVM.",
-        subcommands = {InfoCommand.class, GenerateCommand.class, BenchCommand.class})
+        subcommands = {InfoCommand.class, GenerateCommand.class, BenchCommand.class, TrainClassifierCommand.class})
 public final class Main {
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
