@@ -32,7 +32,7 @@ final class TrainClassifierCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output weights (.safetensors).")
     Path out;
 
-    @Option(names = "--epochs", defaultValue = "8", description = "Passes over the training images (default ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "16", description = "Passes over the training images (default ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of weights, shuffling and shifts (default ${DEFAULT-VALUE}).")
@@ -55,6 +55,7 @@ final class TrainClassifierCommand implements Callable<Integer> {
         stdout.flush();
         DigitClassifierTrainer.Options options = DigitClassifierTrainer.Options.defaults(epochs, seed);
         DigitClassifierTrainer.Result result;
+        double[] epochAccuracy = new double[epochs];
         try (ProgressBar bar = Progress.bar("train-classifier", 1, "steps")) {
             result = DigitClassifierTrainer.train(split.train(), split.heldBack(), options,
                     new DigitClassifierTrainer.Listener() {
@@ -69,6 +70,7 @@ final class TrainClassifierCommand implements Callable<Integer> {
 
                         @Override
                         public void epoch(int epoch, double meanLoss, double heldBackAccuracy) {
+                            epochAccuracy[epoch - 1] = heldBackAccuracy;
                             lastEpoch = String.format(Locale.ROOT, " (epoch %d: held-back %.2f%%)",
                                     epoch, 100 * heldBackAccuracy);
                         }
@@ -89,7 +91,8 @@ final class TrainClassifierCommand implements Callable<Integer> {
                     result.epochLoss()[result.epochLoss().length - 1]));
             classifier.save(out, meta);
             for (int e = 0; e < result.epochLoss().length; e++) {
-                stdout.printf(Locale.ROOT, "epoch %d: train loss %.4f%n", e + 1, result.epochLoss()[e]);
+                stdout.printf(Locale.ROOT, "epoch %d: train loss %.4f, held-back accuracy %.2f%%%n", e + 1,
+                        result.epochLoss()[e], 100 * epochAccuracy[e]);
             }
             stdout.printf(Locale.ROOT, "held-back accuracy %.2f%% (%d images)%n", 100 * result.heldBackAccuracy(),
                     split.heldBack().size());

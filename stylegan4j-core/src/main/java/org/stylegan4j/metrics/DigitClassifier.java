@@ -398,13 +398,15 @@ public final class DigitClassifier implements AutoCloseable {
      * spread over the digits.
      *
      * @param probs one row of 10 probabilities per sample, e.g. from {@link #probabilities}
-     * @param confidence threshold on the top probability, e.g. {@value #ACCEPTANCE_CONFIDENCE}
+     * @param confidence threshold on the top probability, e.g. {@value #ACCEPTANCE_CONFIDENCE}, compared in float
+     *     precision so that a probability of {@code 0.9f} reaches a threshold of {@code 0.9}
      * @return the judgement
      */
     public static Judgement judge(float[][] probs, double confidence) {
         int[] confidentPerDigit = new int[CLASSES];
         int[] predictedPerDigit = new int[CLASSES];
         int confident = 0;
+        float threshold = (float) confidence;
         int[] top = argmax(probs);
         for (int i = 0; i < probs.length; i++) {
             if (probs[i].length != CLASSES) {
@@ -412,7 +414,7 @@ public final class DigitClassifier implements AutoCloseable {
                         + CLASSES);
             }
             predictedPerDigit[top[i]]++;
-            if (probs[i][top[i]] >= confidence) {
+            if (probs[i][top[i]] >= threshold) {
                 confidentPerDigit[top[i]]++;
                 confident++;
             }
