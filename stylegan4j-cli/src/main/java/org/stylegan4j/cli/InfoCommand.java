@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.stylegan4j.io.Checkpoint;
+import org.stylegan4j.model.Discriminator;
 import org.stylegan4j.model.Generator;
 import org.stylegan4j.model.LayerInfo;
 import org.stylegan4j.model.ModelConfig;
@@ -41,7 +42,7 @@ public final class InfoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ModelConfig config = network != null ? Checkpoint.readConfig(network) : ModelConfig.preset(preset, resolution);
         PrintWriter out = spec.commandLine().getOut();
-        try (Generator g = new Generator(config, 0)) {
+        try (Generator g = new Generator(config, 0); Discriminator d = new Discriminator(config, 0)) {
             List<LayerInfo> rows = g.describe();
             if (json) {
                 ObjectMapper m = new ObjectMapper();
@@ -53,7 +54,9 @@ public final class InfoCommand implements Callable<Integer> {
                 params.put("mapping", g.mappingParameterCount());
                 params.put("synthesis", g.synthesisParameterCount());
                 params.put("generator", g.parameterCount());
+                params.put("discriminator", d.parameterCount());
                 root.put("generatorFlopsPerImage", g.flopsPerImage());
+                root.put("discriminatorFlopsPerImage", d.flopsPerImage());
                 root.set("config", m.valueToTree(config));
                 ArrayNode arr = root.putArray("generatorLayers");
                 for (LayerInfo r : rows) {
@@ -74,6 +77,12 @@ public final class InfoCommand implements Callable<Integer> {
                 out.printf("%nG_mapping    %,14d%nG_synthesis  %,14d%nG total      %,14d%n", g.mappingParameterCount(),
                         g.synthesisParameterCount(), g.parameterCount());
                 out.printf("G GFLOP/img  %14.2f%n", g.flopsPerImage() / 1e9);
+                out.printf("%nDiscriminator%n");
+                out.printf("%-36s %12s%n", "scope", "params");
+                for (java.util.Map.Entry<String, Long> e : d.scopeParameterCounts().entrySet()) {
+                    out.printf("%-36s %,12d%n", e.getKey(), e.getValue());
+                }
+                out.printf("%nD total      %,14d%nD GFLOP/img  %14.2f%n", d.parameterCount(), d.flopsPerImage() / 1e9);
             }
         }
         out.flush();

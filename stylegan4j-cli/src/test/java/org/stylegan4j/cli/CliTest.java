@@ -71,6 +71,7 @@ class CliTest {
         assertEquals(2_101_248L, root.get("params").get("mapping").asLong());
         assertEquals(24_118_379L, root.get("params").get("synthesis").asLong());
         assertEquals(26_219_627L, root.get("params").get("generator").asLong());
+        assertEquals(23_087_249L, root.get("params").get("discriminator").asLong());
         assertEquals(18, root.get("layers").asInt());
         assertEquals(1024, root.get("resolution").asInt());
         long sum = 0;
@@ -89,6 +90,7 @@ class CliTest {
         assertEquals(2_101_248L, params.get("mapping").asLong());
         assertEquals(23_984_981L, params.get("synthesis").asLong());
         assertEquals(26_086_229L, params.get("generator").asLong());
+        assertEquals(23_052_353L, params.get("discriminator").asLong());
     }
 
     @Test

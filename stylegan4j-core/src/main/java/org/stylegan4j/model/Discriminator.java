@@ -126,6 +126,16 @@ public final class Discriminator implements AutoCloseable {
         return LeakyReLU.apply(x.add(b.reshape(1, b.getShape().get(0), 1, 1)));
     }
 
+    /** @return trainable parameters per scope (FromRGB_lod0, 1024x1024.Conv0, ..., 4x4.Dense1), in creation order */
+    public java.util.Map<String, Long> scopeParameterCounts() {
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (ParameterStore.Parameter p : store.trainable()) {
+            String scope = p.name().substring(0, p.name().lastIndexOf('.'));
+            out.merge(scope, p.size(), Long::sum);
+        }
+        return out;
+    }
+
     /** @return multiply-adds times two to score one full-resolution image */
     public long flopsPerImage() {
         int r = config.resolutionLog2();
