@@ -76,6 +76,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-progressive", description = "Train at full resolution from the start.")
     boolean noProgressive;
 
+    @Option(names = "--tick-kimg", description = "Thousands of images per tick (log line and sample grid), at every resolution.")
+    Double tickKimg;
+
+    @Option(names = "--snapshot-ticks", description = "Ticks between network snapshots.")
+    Integer snapshotTicks;
+
     @Override
     public Integer call() throws Exception {
         if ((outdir == null) == (resume == null)) {
@@ -131,6 +137,19 @@ public final class TrainCommand implements Callable<Integer> {
         if (kimg != null) {
             config.totalKimg = kimg;
         }
+        if (tickKimg != null) {
+            if (!(tickKimg > 0)) {
+                throw new StyleGanInputException("--tick-kimg must be positive");
+            }
+            config.tickKimgBase = tickKimg;
+            config.tickKimgDict = new java.util.TreeMap<>();
+        }
+        if (snapshotTicks != null) {
+            if (snapshotTicks < 1) {
+                throw new StyleGanInputException("--snapshot-ticks must be at least 1");
+            }
+            config.snapshotTicks = snapshotTicks;
+        }
         OutputFiles.directory(outdir);
         return TrainingLoop.start(config, dataset, outdir);
     }
@@ -140,7 +159,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new StyleGanInputException(resume + ": no such run directory or snapshot");
         }
         if (resolution != null || seed != null || mirror != null || loss != null || gamma != null || mixing != null
-                || noProgressive) {
+                || noProgressive || tickKimg != null || snapshotTicks != null) {
             throw new StyleGanInputException("--resume continues a run with its own config; only --kimg and --minutes may be given");
         }
         return TrainingLoop.resume(resume, dataset);

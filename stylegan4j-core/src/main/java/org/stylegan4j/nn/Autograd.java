@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 
+import java.util.List;
+
 /**
  * Reverse-mode differentiation through the PyTorch engine, including the gradient of a gradient
  * that R1 and WGAN-GP need (DJL's GradientCollector cannot build a graph of the gradient).
@@ -51,15 +53,29 @@ public final class Autograd {
 
     /**
      * Gradient of {@code output.sum()} with respect to {@code input}, carrying a graph so that a
-     * penalty on it back-propagates into the weights. Gradients of other leaves touched on the way are
-     * accumulated too: reset them with {@link #clearGradients(ParameterStore)} before the main pass.
+     * penalty on it back-propagates into the weights. The weights that produced {@code output} stop
+     * requiring gradients during this pass, so none is accumulated into them: a create-graph
+     * gradient stored on a weight would hold its graph alive (the reference cycle PyTorch warns
+     * about) and memory would grow with every step.
      *
      * @param output differentiable output
      * @param input leaf that requires a gradient
+     * @param weights trainable tensors between input and output
      * @return d sum(output) / d input, same shape as input
      */
-    public static NDArray gradientWithGraph(NDArray output, NDArray input) {
-        backward(output, true);
+    public static NDArray gradientWithGraph(NDArray output, NDArray input, ParameterStore weights) {
+        List<ParameterStore.Parameter> frozen = weights.trainable().stream()
+                .filter(p -> p.array().hasGradient()).toList();
+        for (ParameterStore.Parameter p : frozen) {
+            p.array().setRequiresGradient(false);
+        }
+        try {
+            backward(output, true);
+        } finally {
+            for (ParameterStore.Parameter p : frozen) {
+                p.array().setRequiresGradient(true);
+            }
+        }
         return input.getGradient();
     }
 

@@ -2,6 +2,7 @@ package org.stylegan4j.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
 
 /**
  * Stride-1 'SAME' convolution with equalized learning rate (appendix C); weight stored as
@@ -44,10 +45,24 @@ public final class Conv2d {
      * @return output [N, out, H, W]
      */
     public NDArray forward(NDArray x) {
+        if (kernel == 1) {
+            return pointwise(x);
+        }
         int p = kernel / 2;
         NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(x, effectiveWeight(), null,
                 new Shape(1, 1), new Shape(p, p), new Shape(1, 1), 1).singletonOrThrow();
         return bias == null ? y : y.add(bias.reshape(1, out, 1, 1));
+    }
+
+    /**
+     * A 1x1 convolution as a matrix product over channels. ToRGB and FromRGB have 1 or 3 image
+     * channels on one side; oneDNN's convolution kernels of PyTorch 2.7.1 returned wrong or NaN
+     * values for such channel counts on our CPUs, the matrix product does not.
+     */
+    private NDArray pointwise(NDArray x) {
+        NDArray w = effectiveWeight().reshape(out, in);
+        NDArray y = Linear.linear(x.transpose(0, 2, 3, 1), w, bias).singletonOrThrow();
+        return y.transpose(0, 3, 1, 2);
     }
 
     /** @return the stored weight times its runtime coefficient, [out, in, k, k] */

@@ -3,7 +3,6 @@ package org.stylegan4j.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 import org.stylegan4j.model.Discriminator;
-import org.stylegan4j.nn.Autograd;
 
 import java.util.Random;
 
@@ -35,8 +34,7 @@ public final class LogisticR1Loss implements GanLoss {
             NDArray x = reals.stopGradient();
             x.setRequiresGradient(true);
             realScores = d.forward(x, lod);
-            penalty = R1Penalty.squaredGradientNorm(realScores, x, lod).mean().mul((float) (gamma * 0.5 * penaltyScale));
-            Autograd.clearGradients(d.parameters());
+            penalty = R1Penalty.squaredGradientNorm(realScores, x, d, lod).mean().mul((float) (gamma * 0.5 * penaltyScale));
         } else {
             realScores = d.forward(reals, lod);
             penalty = realScores.zerosLike().sum();

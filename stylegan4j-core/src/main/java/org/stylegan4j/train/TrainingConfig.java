@@ -104,7 +104,7 @@ public final class TrainingConfig {
                 c.gSmoothingKimg = 2;
                 c.tickKimgBase = 4;
                 c.tickKimgDict = new TreeMap<>();
-                c.snapshotTicks = 5;
+                c.snapshotTicks = 1;
                 return c;
             default:
                 throw new StyleGanInputException("unknown training preset '" + name + "' (known: ffhq, digits)");

@@ -51,8 +51,7 @@ public final class WganGpLoss implements GanLoss {
         NDArray mixed = reals.add(fakes.sub(reals).mul(t)).stopGradient();
         mixed.setRequiresGradient(true);
         NDArray mixedScores = d.forward(mixed, lod);
-        NDArray grad = Autograd.gradientWithGraph(mixedScores, mixed);
-        Autograd.clearGradients(d.parameters());
+        NDArray grad = Autograd.gradientWithGraph(mixedScores, mixed, d.parameters());
         float scale = (float) Math.pow(2.0, -Math.floor(lod));
         NDArray norm = GanLoss.sumPerSample(grad.square()).sqrt().mul(scale);
         NDArray penalty = norm.sub(1f).square().mean().mul((float) (lambda * penaltyScale));

@@ -31,7 +31,7 @@ class R1PenaltyTest {
         try (NDManager s = m.newSubManager(); Autograd.Recording r = Autograd.record()) {
             NDArray reals = s.create(x, new Shape(4, 1, 8, 8));
             reals.setRequiresGradient(true);
-            double value = R1Penalty.squaredGradientNorm(d.forward(reals, 0), reals, 0).sum().getFloat();
+            double value = R1Penalty.squaredGradientNorm(d.forward(reals, 0), reals, d, 0).sum().getFloat();
             Autograd.clearGradients(d.parameters());
             return value;
         }
@@ -66,7 +66,7 @@ class R1PenaltyTest {
             try (NDManager s = m.newSubManager(); Autograd.Recording r = Autograd.record()) {
                 NDArray reals = s.create(x, new Shape(4, 1, 8, 8));
                 reals.setRequiresGradient(true);
-                NDArray pen = R1Penalty.squaredGradientNorm(d.forward(reals, 0), reals, 0).sum();
+                NDArray pen = R1Penalty.squaredGradientNorm(d.forward(reals, 0), reals, d, 0).sum();
                 Autograd.clearGradients(d.parameters());
                 Autograd.backward(pen, false);
                 analytic = w.getGradient().toFloatArray()[5];

@@ -1,0 +1,143 @@
+package org.stylegan4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code stylegan4j train}: a SIGKILL during a snapshot write loses nothing saved, and the resumed run matches an uninterrupted one. */
+class TrainCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    /** 40 8x8 grayscale PNGs of random blobs. */
+    private Path dataset() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("data"));
+        Random rng = new Random(3);
+        for (int i = 0; i < 40; i++) {
+            BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY);
+            int cx = rng.nextInt(8);
+            int cy = rng.nextInt(8);
+            for (int y = 0; y < 8; y++) {
+                for (int x = 0; x < 8; x++) {
+                    img.getRaster().setSample(x, y, 0, (int) (255 * Math.exp(-((x - cx) * (x - cx) + (y - cy) * (y - cy)) / 4.0)));
+                }
+            }
+            ImageIO.write(img, "png", dir.resolve("b" + i + ".png").toFile());
+        }
+        return dir;
+    }
+
+    private static int run(StringWriter err, String... args) {
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(new StringWriter()));
+        cl.setErr(new PrintWriter(err));
+        return cl.execute(args);
+    }
+
+    private static List<String> trainArgs(Path data, Path out) {
+        return List.of("train", "--data", data.toString(), "--outdir", out.toString(), "--kimg", "1.28",
+                "--tick-kimg", "0.128", "--snapshot-ticks", "1", "--seed", "7");
+    }
+
+    private static List<double[]> losses(Path run) throws IOException {
+        List<double[]> out = new ArrayList<>();
+        for (String line : Files.readAllLines(run.resolve("log.jsonl"))) {
+            JsonNode n = JSON.readTree(line);
+            out.add(new double[] {n.get("kimg").asDouble(), n.get("lossG").asDouble(), n.get("lossD").asDouble()});
+        }
+        return out;
+    }
+
+    private static boolean writingSnapshot(Path run) throws IOException {
+        try (Stream<Path> files = Files.list(run)) {
+            return files.anyMatch(f -> f.getFileName().toString().startsWith(".network-snapshot-"));
+        }
+    }
+
+    @Test
+    void killedDuringASnapshotWriteTheRunResumesAndMatchesAnUninterruptedRun() throws Exception {
+        Path data = dataset();
+        StringWriter err = new StringWriter();
+        Path reference = tmp.resolve("reference");
+        assertEquals(0, run(err, trainArgs(data, reference).toArray(String[]::new)), err.toString());
+
+        Path killed = tmp.resolve("killed");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(trainArgs(data, killed));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
+        boolean caught = false;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        while (p.isAlive() && System.nanoTime() < deadline) {
+            if (Files.isDirectory(killed) && Files.exists(killed.resolve("log.jsonl"))
+                    && Files.readAllLines(killed.resolve("log.jsonl")).size() >= 3 && writingSnapshot(killed)) {
+                p.destroyForcibly();
+                caught = true;
+                break;
+            }
+            Thread.sleep(2);
+        }
+        p.destroyForcibly().waitFor();
+        assertTrue(caught, "the child was not caught writing a snapshot: " + Files.readString(tmp.resolve("child.log")));
+
+        err = new StringWriter();
+        assertEquals(0, run(err, "train", "--data", data.toString(), "--resume", killed.toString(), "--kimg", "1.28"),
+                err.toString());
+        List<double[]> expected = losses(reference);
+        List<double[]> actual = losses(killed);
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(expected.get(i)[0], actual.get(i)[0], 1e-9, "kimg of tick " + (i + 1));
+            assertEquals(expected.get(i)[1], actual.get(i)[1], 1e-4, "G loss of tick " + (i + 1));
+            assertEquals(expected.get(i)[2], actual.get(i)[2], 1e-4, "D loss of tick " + (i + 1));
+        }
+        assertTrue(Files.isRegularFile(killed.resolve("network-final.safetensors")));
+    }
+
+    @Test
+    void badTrainingInputsGiveOneLineAndExitCode2() throws IOException {
+        Path data = dataset();
+        Path other = Files.createDirectories(tmp.resolve("mixed"));
+        ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY), "png", other.resolve("a.png").toFile());
+        ImageIO.write(new BufferedImage(16, 16, BufferedImage.TYPE_BYTE_GRAY), "png", other.resolve("b.png").toFile());
+        Files.write(tmp.resolve("notazip.zip"), new byte[] {1, 2, 3, 4});
+        Path file = Files.writeString(tmp.resolve("file.txt"), "x");
+        String[][] cases = {
+            {"train", "--data", tmp.resolve("notazip.zip").toString(), "--outdir", tmp.resolve("o1").toString()},
+            {"train", "--data", other.toString(), "--outdir", tmp.resolve("o2").toString(), "--kimg", "0.064"},
+            {"train", "--data", data.toString(), "--outdir", tmp.resolve("o3").toString(), "--resolution", "16"},
+            {"train", "--data", data.toString(), "--outdir", file.resolve("sub").toString()},
+            {"train", "--data", data.toString(), "--resume", tmp.resolve("nothing").toString()},
+            {"train", "--data", data.toString(), "--outdir", tmp.resolve("o4").toString(), "--preset", "nope"},
+            {"train", "--data", tmp.resolve("missing").toString(), "--outdir", tmp.resolve("o5").toString()},
+        };
+        for (String[] args : cases) {
+            StringWriter err = new StringWriter();
+            assertEquals(2, run(err, args), String.join(" ", args) + " -> " + err);
+            String text = err.toString().trim();
+            assertEquals(1, text.lines().count(), text);
+            assertTrue(text.startsWith("error: "), text);
+        }
+    }
+}
