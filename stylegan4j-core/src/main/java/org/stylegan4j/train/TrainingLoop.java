@@ -92,6 +92,10 @@ public final class TrainingLoop implements AutoCloseable {
     private TrainingState state;
     private BatchLoader loader;
     private Path lastSnapshot;
+    private int nonFiniteSteps;
+
+    /** Minibatches in a row with a non-finite loss (their updates skipped) after which the run stops. */
+    static final int MAX_NON_FINITE_STEPS = 8;
 
     private TrainingLoop(TrainingConfig config, ImageDataset data, Path runDir) {
         this.config = config;
@@ -346,9 +350,16 @@ public final class TrainingLoop implements AutoCloseable {
             result = new StepResult(lossG, dl[0], dl[1], dl[2], dl[3], batch.n());
         }
         if (!Double.isFinite(result.lossG) || !Double.isFinite(result.lossD)) {
-            throw new TrainingDivergedException("training diverged at " + String.format("%.1f", state.kimg())
-                    + " kimg (G loss " + result.lossG + ", D loss " + result.lossD + "); the last good snapshot is "
-                    + (lastSnapshot == null ? "none yet" : lastSnapshot.toString()));
+            nonFiniteSteps++;
+            LOG.warn("non-finite loss at {} kimg (G {}, D {}); its updates were skipped", String.format("%.1f", state.kimg()),
+                    result.lossG, result.lossD);
+            if (nonFiniteSteps >= MAX_NON_FINITE_STEPS) {
+                throw new TrainingDivergedException("training diverged at " + String.format("%.1f", state.kimg())
+                        + " kimg (" + nonFiniteSteps + " minibatches in a row with a non-finite loss); the last good "
+                        + "snapshot is " + (lastSnapshot == null ? "none yet" : lastSnapshot.toString()));
+            }
+        } else {
+            nonFiniteSteps = 0;
         }
         state = new TrainingState(state.nimg() + batch.n(), it + 1, state.tick(), state.tickStartNimg(), lodFloor,
                 lodCeil, scheduleKimg, reevaluate ? it : state.scheduleIteration(), adamG.steps(), adamD.steps(),

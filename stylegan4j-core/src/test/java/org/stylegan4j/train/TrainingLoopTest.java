@@ -92,14 +92,13 @@ class TrainingLoopTest {
         Path snapshot = run.resolve("network-snapshot-000000.safetensors");
         byte[] good = Files.readAllBytes(snapshot);
         try (ImageDataset ds = ImageDataset.open(data); TrainingLoop loop = TrainingLoop.resume(run, ds)) {
-            loop.config().totalKimg = 0.064;
+            loop.config().totalKimg = 0.2;
             ParameterStore.Parameter w = loop.discriminator().parameters().get("4x4.Dense1.weight");
             float[] v = w.array().toFloatArray();
             v[0] = Float.NaN;
             org.stylegan4j.nn.Tensors.copyInto(w.array(), v);
             TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> run(loop));
-            assertTrue(e.getMessage().contains("diverged") && e.getMessage().contains(snapshot.getFileName().toString()),
-                    e.getMessage());
+            assertTrue(e.getMessage().contains(snapshot.getFileName().toString()), e.getMessage());
         }
         assertArrayEquals(good, Files.readAllBytes(snapshot));
     }
