@@ -136,6 +136,7 @@ public final class ExplorerServer implements AutoCloseable {
         threads.setName("explorer-http");
         threads.setDaemon(true);
         Server server = new Server(threads);
+        server.setStopAtShutdown(true);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendDateHeader(true);
@@ -154,7 +155,8 @@ public final class ExplorerServer implements AutoCloseable {
             server.start();
         } catch (Exception e) {
             explorer.stop();
-            throw new StyleGanInputException("cannot serve on " + host + ":" + port + ": " + e.getMessage(), e);
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new StyleGanInputException("cannot serve on " + host + ":" + port + ": " + why, e);
         }
         LOG.info("explorer serving {} ({} worker(s), queue {})", explorer.url(), options.workers(), options.queue());
         return explorer;

@@ -137,7 +137,6 @@
   function setup(info) {
     state.info = info;
     $('network').textContent = info.resolution + 'x' + info.resolution + ', ' + info.numLayers + ' layers, preset ' + info.preset;
-    image.width = Math.max(256, Math.min(512, info.resolution));
     $('cutoff').max = String(info.numLayers);
     $('cutoff').value = String(info.defaults.cutoff);
     $('cutoffValue').textContent = String(info.defaults.cutoff);
