@@ -321,6 +321,11 @@ public final class ExplorerServer implements AutoCloseable {
     private static final class JsonErrorHandler extends ErrorHandler {
 
         @Override
+        public boolean errorPageForMethod(String method) {
+            return true;
+        }
+
+        @Override
         protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                         Callback callback) {
             String m = message == null || message.isBlank() ? "HTTP " + code : message;
