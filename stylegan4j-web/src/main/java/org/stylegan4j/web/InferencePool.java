@@ -44,11 +44,6 @@ public final class InferencePool implements AutoCloseable {
         return CompletableFuture.supplyAsync(task, executor);
     }
 
-    /** @return tasks waiting for a thread */
-    public int queued() {
-        return executor.getQueue().size();
-    }
-
     /** Stops the threads; running tasks finish, waiting ones are dropped. */
     @Override
     public void close() {
