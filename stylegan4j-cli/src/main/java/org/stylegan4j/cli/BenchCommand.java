@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 
 /** {@code stylegan4j bench}: speed measurements with JSON output. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (JSON with --json).",
-        subcommands = {BenchCommand.Generate.class, BenchCommand.Train.class})
+        subcommands = {BenchCommand.Generate.class, BenchCommand.Train.class, BenchServeCommand.class})
 public final class BenchCommand {
 
     /** {@code stylegan4j bench generate}. */

@@ -1,0 +1,242 @@
+package org.stylegan4j.web;
+
+import org.stylegan4j.StyleGanInputException;
+import org.stylegan4j.figures.StyleBands;
+import org.stylegan4j.model.Noise;
+import org.stylegan4j.model.Seeds;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * One image the explorer is asked for, validated against the network: what to draw (a seed, a style
+ * mix of two seeds, or a point between two seeds), the truncation and the noise.
+ *
+ * @param kind which endpoint
+ * @param a the (first) seed
+ * @param b the second seed (mix and interpolate; else equal to a)
+ * @param psi truncation psi in [-2, 2]
+ * @param cutoff layers truncated, [0, cutoff)
+ * @param noise noise mode
+ * @param strengths noise strength per synthesis layer
+ * @param styles layers taken from b (mix; else null)
+ * @param t position between a and b in [0, 1] (interpolate)
+ * @param space interpolation space (interpolate)
+ */
+public record ImageRequest(Kind kind, long a, long b, double psi, int cutoff, Noise.Mode noise, float[] strengths,
+                           StyleBands.Range styles, double t, Space space) {
+
+    /** The image endpoints. */
+    public enum Kind {
+        /** {@code /api/generate}: one seed. */
+        GENERATE,
+        /** {@code /api/mix}: seed a with some layers' styles from seed b (section 3.1). */
+        MIX,
+        /** {@code /api/interpolate}: a point on the path from seed a to seed b. */
+        INTERPOLATE
+    }
+
+    /** Interpolation space. */
+    public enum Space {
+        /** Spherical interpolation of z, then mapping. */
+        Z,
+        /** Linear interpolation of w = f(z). */
+        W
+    }
+
+    /** Default truncation psi (the paper's 0.7). */
+    public static final double DEFAULT_PSI = 0.7;
+    /** Default truncation cutoff (the paper's 8 layers, fewer in a shallower network). */
+    public static final int DEFAULT_CUTOFF = 8;
+    /** Largest |psi| accepted. */
+    public static final double MAX_ABS_PSI = 2.0;
+    /** Largest noise strength accepted. */
+    public static final double MAX_NOISE_STRENGTH = 10.0;
+
+    private static final Set<String> COMMON = Set.of("psi", "cutoff", "noise", "noiseStrength");
+    private static final Pattern SEED = Pattern.compile("\\d{1,10}");
+    private static final Pattern DECIMAL = Pattern.compile("[-+]?(\\d{1,12}(\\.\\d{0,12})?|\\.\\d{1,12})");
+    private static final Pattern INTEGER = Pattern.compile("\\d{1,9}");
+
+    /**
+     * @param kind endpoint
+     * @return the query parameters the endpoint takes
+     */
+    public static Set<String> parameters(Kind kind) {
+        Set<String> own = switch (kind) {
+            case GENERATE -> Set.of("seed");
+            case MIX -> Set.of("a", "b", "styles");
+            case INTERPOLATE -> Set.of("a", "b", "t", "space");
+        };
+        HashSet<String> all = new HashSet<>(COMMON);
+        all.addAll(own);
+        return Set.copyOf(all);
+    }
+
+    /**
+     * Validates a request.
+     *
+     * @param kind endpoint
+     * @param q its query parameters
+     * @param numLayers synthesis layers of the network
+     * @return the request
+     * @throws HttpError 400 for any missing, malformed or out-of-range value
+     */
+    public static ImageRequest parse(Kind kind, QueryParameters q, int numLayers) {
+        long a = seed(kind == Kind.GENERATE ? "seed" : "a", q);
+        long b = kind == Kind.GENERATE ? a : seed("b", q);
+        double psi = decimal("psi", q.get("psi"), DEFAULT_PSI, -MAX_ABS_PSI, MAX_ABS_PSI);
+        int cutoff = q.get("cutoff") == null ? Math.min(DEFAULT_CUTOFF, numLayers) : integer("cutoff", q.get("cutoff"), 0, numLayers);
+        Noise.Mode noise = noiseMode(q.get("noise"));
+        float[] strengths = strengths(q.get("noiseStrength"), numLayers);
+        StyleBands.Range styles = null;
+        if (kind == Kind.MIX) {
+            try {
+                styles = StyleBands.parse(q.required("styles"), numLayers);
+            } catch (StyleGanInputException e) {
+                throw HttpError.badRequest(QueryParameters.printable(e.getMessage()));
+            }
+        }
+        double t = 0;
+        Space space = Space.Z;
+        if (kind == Kind.INTERPOLATE) {
+            t = decimal("t", q.required("t"), 0, 0, 1);
+            space = space(q.get("space"));
+        }
+        return new ImageRequest(kind, a, b, psi, cutoff, noise, strengths, styles, t, space);
+    }
+
+    /** @return the noise this request asks for, scaled per layer */
+    public Noise noiseInput() {
+        Noise base = switch (noise) {
+            case RANDOM -> Noise.random();
+            case SEEDED -> Noise.seeded(a);
+            case CONST -> Noise.constant();
+            case NONE -> Noise.none();
+        };
+        return base.scaled(strengths);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ImageRequest r && kind == r.kind && a == r.a && b == r.b && psi == r.psi && cutoff == r.cutoff
+                && noise == r.noise && Arrays.equals(strengths, r.strengths) && Objects.equals(styles, r.styles)
+                && t == r.t && space == r.space;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(kind, a, b, psi, cutoff, noise, Arrays.hashCode(strengths), styles, t, space);
+    }
+
+    @Override
+    public String toString() {
+        return kind + "[a=" + a + ", b=" + b + ", psi=" + psi + ", cutoff=" + cutoff + ", noise=" + noise
+                + ", strengths=" + Arrays.toString(strengths) + ", styles=" + styles + ", t=" + t + ", space=" + space + "]";
+    }
+
+    private static long seed(String name, QueryParameters q) {
+        String v = q.required(name).trim();
+        if (!SEED.matcher(v).matches() || Long.parseLong(v) > Seeds.MAX) {
+            throw HttpError.badRequest("parameter '" + name + "' must be a seed between 0 and " + Seeds.MAX);
+        }
+        return Long.parseLong(v);
+    }
+
+    private static double decimal(String name, String text, double dflt, double min, double max) {
+        if (text == null) {
+            return dflt;
+        }
+        String v = text.trim();
+        if (!DECIMAL.matcher(v).matches()) {
+            throw HttpError.badRequest("parameter '" + name + "' must be a decimal number between " + min + " and " + max);
+        }
+        double d = Double.parseDouble(v);
+        if (d < min || d > max) {
+            throw HttpError.badRequest("parameter '" + name + "' must be between " + min + " and " + max + ", got " + v);
+        }
+        return d;
+    }
+
+    private static int integer(String name, String text, int min, int max) {
+        String v = text.trim();
+        if (!INTEGER.matcher(v).matches() || Integer.parseInt(v) < min || Integer.parseInt(v) > max) {
+            throw HttpError.badRequest("parameter '" + name + "' must be an integer between " + min + " and " + max);
+        }
+        return Integer.parseInt(v);
+    }
+
+    private static Noise.Mode noiseMode(String text) {
+        if (text == null) {
+            return Noise.Mode.CONST;
+        }
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "const" -> Noise.Mode.CONST;
+            case "seeded" -> Noise.Mode.SEEDED;
+            case "random" -> Noise.Mode.RANDOM;
+            case "none" -> Noise.Mode.NONE;
+            default -> throw HttpError.badRequest("parameter 'noise' must be const, seeded, random or none");
+        };
+    }
+
+    private static Space space(String text) {
+        if (text == null) {
+            return Space.Z;
+        }
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "z" -> Space.Z;
+            case "w" -> Space.W;
+            default -> throw HttpError.badRequest("parameter 'space' must be z or w");
+        };
+    }
+
+    /**
+     * Noise strengths: one number for every layer, one number per layer ({@code 1,1,0.5,...}), or
+     * {@code band:strength} pairs where a band is coarse, middle, fine or a layer range
+     * ({@code coarse:1,fine:0}, {@code 0-3:0.5}); unnamed layers keep 1.
+     */
+    private static float[] strengths(String text, int numLayers) {
+        float[] s = new float[numLayers];
+        Arrays.fill(s, 1f);
+        if (text == null || text.isBlank()) {
+            return s;
+        }
+        String[] parts = text.split(",", -1);
+        if (!text.contains(":")) {
+            if (parts.length != 1 && parts.length != numLayers) {
+                throw HttpError.badRequest("parameter 'noiseStrength' needs 1 or " + numLayers + " values, got " + parts.length);
+            }
+            for (int i = 0; i < parts.length; i++) {
+                float v = (float) decimal("noiseStrength", parts[i], 1, 0, MAX_NOISE_STRENGTH);
+                if (parts.length == 1) {
+                    Arrays.fill(s, v);
+                } else {
+                    s[i] = v;
+                }
+            }
+            return s;
+        }
+        if (parts.length > numLayers + 3) {
+            throw HttpError.badRequest("parameter 'noiseStrength' has more bands than the network has layers");
+        }
+        for (String part : parts) {
+            int colon = part.indexOf(':');
+            if (colon < 0) {
+                throw HttpError.badRequest("parameter 'noiseStrength' mixes plain values and band:value pairs");
+            }
+            StyleBands.Range range;
+            try {
+                range = StyleBands.parse(part.substring(0, colon), numLayers);
+            } catch (StyleGanInputException e) {
+                throw HttpError.badRequest(QueryParameters.printable(e.getMessage()));
+            }
+            float v = (float) decimal("noiseStrength", part.substring(colon + 1), 1, 0, MAX_NOISE_STRENGTH);
+            Arrays.fill(s, range.from(), range.to(), v);
+        }
+        return s;
+    }
+}
