@@ -197,6 +197,11 @@ public final class TrainCommand implements Callable<Integer> {
                         }
                     });
         } catch (TrainingDivergedException e) {
+            Path last = org.stylegan4j.train.Snapshots.list(loop.runDir()).stream().findFirst()
+                    .map(org.stylegan4j.train.Snapshots.Found::network).orElse(null);
+            if (last != null) {
+                writeFinal(loop.runDir(), last, out);
+            }
             throw new StyleGanInputException(e.getMessage());
         } finally {
             done.countDown();
@@ -205,25 +210,53 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         Path runDir = loop.runDir();
-        Path finalNet = runDir.resolve("network-final.safetensors");
-        AtomicFiles.write(finalNet, o -> Files.copy(result.lastSnapshot(), o));
-        List<Path> figures = writeMixingFigures(loop, runDir);
         out.printf("%s at %.1f kimg (%s)%n", result.finished() ? "finished" : "stopped", result.state().kimg(),
                 String.join("; ", notes.isEmpty() ? List.of("no complete tick") : notes.subList(Math.max(0, notes.size() - 1), notes.size())));
+        writeFinal(runDir, result.lastSnapshot(), out);
+        return 0;
+    }
+
+    /** Copies a snapshot to network-final.safetensors and writes the sample grid and style-mixing figures from it. */
+    private static void writeFinal(Path runDir, Path snapshot, PrintWriter out) throws java.io.IOException {
+        Path finalNet = runDir.resolve("network-final.safetensors");
+        AtomicFiles.write(finalNet, o -> Files.copy(snapshot, o));
+        List<Path> figures;
+        Path grid = runDir.resolve("samples-final.png");
+        try (org.stylegan4j.model.Generator g = org.stylegan4j.io.Checkpoint.loadGenerator(finalNet)) {
+            figures = writeMixingFigures(g, runDir);
+            writeSampleGrid(g, grid);
+        }
         out.printf("run directory:   %s%n", runDir);
-        out.printf("checkpoint:      %s%n", finalNet);
-        out.printf("sample grid:     %s%n", loop.writeFakesGrid());
+        out.printf("checkpoint:      %s (= %s)%n", finalNet, snapshot.getFileName());
+        out.printf("sample grid:     %s%n", grid);
         for (Path f : figures) {
             out.printf("style mixing:    %s%n", f);
         }
         out.printf("losses:          %s, %s%n", runDir.resolve("log.jsonl"), runDir.resolve("loss.png"));
         out.flush();
-        return 0;
     }
 
-    private static List<Path> writeMixingFigures(TrainingLoop loop, Path runDir) {
+    private static void writeSampleGrid(org.stylegan4j.model.Generator g, Path file) {
+        int c = g.config().numChannels();
+        int res = g.config().resolution();
+        long[] seeds = new long[64];
+        for (int i = 0; i < seeds.length; i++) {
+            seeds[i] = i;
+        }
+        List<java.awt.image.BufferedImage> tiles = new ArrayList<>();
+        try (ai.djl.ndarray.NDManager m = org.stylegan4j.nn.Engines.newManager()) {
+            float[] px = g.generate(org.stylegan4j.model.Seeds.latents(seeds, g.config().latentSize(), m),
+                    org.stylegan4j.model.Truncation.NONE, org.stylegan4j.model.Noise.seeded(seeds)).toFloatArray();
+            for (int i = 0; i < seeds.length; i++) {
+                tiles.add(Images.fromCHW(px, i * c * res * res, c, res, res));
+            }
+        }
+        Images.writePng(Images.grid(tiles, 8), file);
+    }
+
+    private static List<Path> writeMixingFigures(org.stylegan4j.model.Generator g, Path runDir) {
         List<Path> files = new ArrayList<>();
-        int layers = loop.config().model.numLayers();
+        int layers = g.config().numLayers();
         long[] rows = {1, 2, 3, 4, 5};
         long[] cols = {6, 7, 8, 9, 10, 11};
         for (StyleBands.Band band : StyleBands.Band.values()) {
@@ -234,7 +267,7 @@ public final class TrainCommand implements Callable<Integer> {
                 continue;
             }
             Path file = runDir.resolve("style-mixing-" + band.name().toLowerCase(java.util.Locale.ROOT) + ".png");
-            Images.writePng(new StyleMixingFigure(loop.generatorEma(), rows, cols, range).render().figure(), file);
+            Images.writePng(new StyleMixingFigure(g, rows, cols, range).render().figure(), file);
             files.add(file);
         }
         return files;
