@@ -157,7 +157,7 @@ class GeneratorTest {
             // seeded noise is per image: image 1 alone equals image 1 in the batch
             NDArray one = a.generate(Seeds.latents(new long[] {5}, config.latentSize(), m), Truncation.NONE, Noise.seeded(5));
             NDArray batch = a.generate(z, Truncation.NONE, Noise.seeded(seeds));
-            assertArrayEquals(one.toFloatArray(), batch.get("1:2").toFloatArray(), 1e-5f);
+            assertArrayEquals(one.toFloatArray(), batch.get("1:2").toFloatArray(), 1e-4f);
         }
     }
 
