@@ -51,6 +51,22 @@ public final class Checkpoint {
      */
     public static void save(Path file, ModelConfig config, Map<String, ParameterStore> networks,
                             Map<String, String> extraMetadata) throws IOException {
+        save(file, config, networks, Map.of(), extraMetadata);
+    }
+
+    /**
+     * Writes networks and further named tensors (e.g. optimizer moments) atomically in one file.
+     *
+     * @param file target file
+     * @param config model config stored in the metadata
+     * @param networks network prefix (G, G_ema, D) to its tensors, in the order to write
+     * @param extraTensors further tensors, written after the networks
+     * @param extraMetadata further metadata entries (may be empty)
+     * @throws IOException if writing fails
+     */
+    public static void save(Path file, ModelConfig config, Map<String, ParameterStore> networks,
+                            Map<String, SafeTensors.Tensor> extraTensors, Map<String, String> extraMetadata)
+            throws IOException {
         Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
         for (Map.Entry<String, ParameterStore> net : networks.entrySet()) {
             for (ParameterStore.Parameter p : net.getValue().all()) {
@@ -58,6 +74,7 @@ public final class Checkpoint {
                         new SafeTensors.Tensor(p.array().getShape().getShape(), p.array().toFloatArray()));
             }
         }
+        tensors.putAll(extraTensors);
         Map<String, String> meta = new LinkedHashMap<>(extraMetadata);
         meta.put(FORMAT_KEY, FORMAT);
         meta.put(CONFIG_KEY, configJson(config));

@@ -26,13 +26,14 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Snapshots of a run: {@code network-snapshot-KKKKKK.safetensors} (G, G_ema, D) and, beside it,
- * {@code training-state-KKKKKK.safetensors} (optimizer moments and counters), each written atomically,
- * the state after the network, so that a kill at any moment leaves the last complete pair loadable.
+ * Snapshots of a run: {@code network-snapshot-KKKKKK.safetensors} holds G, G_ema and D, and the
+ * optimizer moments ({@code G_opt.*}, {@code D_opt.*}) with the counters and training config in its
+ * metadata, written atomically as one file, so that a kill at any moment leaves the previous
+ * snapshot whole and never pairs networks with another moment's state.
  */
 public final class Snapshots {
 
-    private static final Pattern STATE = Pattern.compile("training-state-(\\d{6})\\.safetensors");
+    private static final Pattern NETWORK = Pattern.compile("network-snapshot-(\\d{6})\\.safetensors");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String STATE_KEY = "training_state";
     private static final String CONFIG_KEY = "training_config";
@@ -50,16 +51,7 @@ public final class Snapshots {
     }
 
     /**
-     * @param runDir run directory
-     * @param kimg thousands of images
-     * @return the training state file name for that point
-     */
-    public static Path stateFile(Path runDir, long kimg) {
-        return runDir.resolve(String.format("training-state-%06d.safetensors", kimg));
-    }
-
-    /**
-     * Writes a snapshot pair.
+     * Writes a snapshot.
      *
      * @param runDir run directory
      * @param config training config
@@ -80,14 +72,14 @@ public final class Snapshots {
         nets.put(Checkpoint.G, g.parameters());
         nets.put(Checkpoint.G_EMA, gEma.parameters());
         nets.put(Checkpoint.D, d.parameters());
-        Checkpoint.save(network, config.model, nets, Map.of("kimg", Double.toString(state.kimg())));
-        Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
-        putMoments(tensors, "G_opt", adamG);
-        putMoments(tensors, "D_opt", adamD);
+        Map<String, SafeTensors.Tensor> optimizer = new LinkedHashMap<>();
+        putMoments(optimizer, "G_opt", adamG);
+        putMoments(optimizer, "D_opt", adamD);
         Map<String, String> meta = new HashMap<>();
+        meta.put("kimg", Double.toString(state.kimg()));
         meta.put(STATE_KEY, json(state));
         meta.put(CONFIG_KEY, json(config));
-        SafeTensors.write(stateFile(runDir, kimg), tensors, meta);
+        Checkpoint.save(network, config.model, nets, optimizer, meta);
         return network;
     }
 
@@ -113,10 +105,10 @@ public final class Snapshots {
     }
 
     /**
-     * A snapshot pair found on disk.
+     * A snapshot found on disk.
      *
      * @param network network snapshot
-     * @param state training state file
+     * @param state the file holding its training state (the snapshot itself)
      * @param kimg its thousands of images
      */
     public record Found(Path network, Path state, long kimg) {
@@ -124,19 +116,15 @@ public final class Snapshots {
 
     /**
      * @param runDir run directory
-     * @return complete snapshot pairs, newest first
+     * @return snapshots, newest first
      */
     public static List<Found> list(Path runDir) {
         List<Found> found = new ArrayList<>();
         try (Stream<Path> files = Files.list(runDir)) {
             files.forEach(f -> {
-                Matcher m = STATE.matcher(f.getFileName().toString());
+                Matcher m = NETWORK.matcher(f.getFileName().toString());
                 if (m.matches()) {
-                    long kimg = Long.parseLong(m.group(1));
-                    Path net = networkFile(runDir, kimg);
-                    if (Files.isRegularFile(net)) {
-                        found.add(new Found(net, f, kimg));
-                    }
+                    found.add(new Found(f, f, Long.parseLong(m.group(1))));
                 }
             });
         } catch (IOException e) {
@@ -167,7 +155,7 @@ public final class Snapshots {
     /**
      * Loads a snapshot pair into freshly built networks and optimizers of the same config.
      *
-     * @param found the pair
+     * @param found the snapshot
      * @param model the architecture the run uses
      * @param g generator to fill
      * @param gEma moving average to fill
@@ -187,7 +175,7 @@ public final class Snapshots {
         net.loadInto(Checkpoint.G, g.parameters());
         net.loadInto(Checkpoint.G_EMA, gEma.parameters());
         net.loadInto(Checkpoint.D, d.parameters());
-        SafeTensors.Contents st = SafeTensors.read(found.state());
+        SafeTensors.Contents st = net.contents();
         TrainingState state;
         try {
             state = JSON.readValue(Optional.ofNullable(st.metadata().get(STATE_KEY)).orElseThrow(

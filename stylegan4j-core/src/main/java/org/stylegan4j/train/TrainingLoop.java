@@ -141,13 +141,14 @@ public final class TrainingLoop implements AutoCloseable {
      */
     public static TrainingLoop resume(Path runDirOrSnapshot, ImageDataset data) {
         Path runDir = Files.isDirectory(runDirOrSnapshot) ? runDirOrSnapshot : runDirOrSnapshot.toAbsolutePath().getParent();
+        removeInterruptedWrites(runDir);
         List<Snapshots.Found> found = Snapshots.list(runDir);
         if (!Files.isDirectory(runDirOrSnapshot)) {
             found = found.stream().filter(f -> f.network().getFileName().equals(runDirOrSnapshot.getFileName())).toList();
         }
         if (found.isEmpty()) {
             throw new StyleGanInputException(runDirOrSnapshot + ": no complete snapshot to resume from "
-                    + "(expected network-snapshot-KKKKKK.safetensors with its training-state file)");
+                    + "(expected network-snapshot-KKKKKK.safetensors)");
         }
         RuntimeException last = null;
         for (Snapshots.Found f : found) {
@@ -170,6 +171,19 @@ public final class TrainingLoop implements AutoCloseable {
             }
         }
         throw last;
+    }
+
+    /** Deletes the temp files of writes that a killed process left behind (the targets are intact). */
+    private static void removeInterruptedWrites(Path runDir) {
+        try (java.util.stream.Stream<Path> files = Files.list(runDir)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith(".")
+                    && f.getFileName().toString().contains(".tmp")).toList()) {
+                LOG.info("removing {} left by an interrupted write", f.getFileName());
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot clean {}: {}", runDir, e.getMessage());
+        }
     }
 
     private static void checkData(TrainingConfig config, ImageDataset data) {

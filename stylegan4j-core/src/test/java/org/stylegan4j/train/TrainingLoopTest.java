@@ -68,7 +68,7 @@ class TrainingLoopTest {
             run(loop);
         }
         for (String f : List.of("config.json", "log.jsonl", "reals.png", "loss.png", "fakes000000.png",
-                "network-snapshot-000000.safetensors", "training-state-000000.safetensors")) {
+                "network-snapshot-000000.safetensors")) {
             assertTrue(Files.isRegularFile(run.resolve(f)), f);
         }
         assertEquals(2, Files.readAllLines(run.resolve("log.jsonl")).size());
