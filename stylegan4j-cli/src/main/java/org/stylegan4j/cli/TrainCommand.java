@@ -177,6 +177,17 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }, "stylegan4j-stop");
         Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return trainAndReport(loop, out, stop);
+        } finally {
+            done.countDown();
+            if (!stop.get()) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+        }
+    }
+
+    private int trainAndReport(TrainingLoop loop, PrintWriter out, AtomicBoolean stop) throws Exception {
         List<String> notes = new ArrayList<>();
         TrainingLoop.Result result;
         try (ProgressBar bar = Progress.bar("train", Math.round(loop.config().totalKimg * 1000), "img")) {
@@ -203,16 +214,10 @@ public final class TrainCommand implements Callable<Integer> {
                 writeFinal(loop.runDir(), last, out);
             }
             throw new StyleGanInputException(e.getMessage());
-        } finally {
-            done.countDown();
-            if (!stop.get()) {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            }
         }
-        Path runDir = loop.runDir();
         out.printf("%s at %.1f kimg (%s)%n", result.finished() ? "finished" : "stopped", result.state().kimg(),
                 String.join("; ", notes.isEmpty() ? List.of("no complete tick") : notes.subList(Math.max(0, notes.size() - 1), notes.size())));
-        writeFinal(runDir, result.lastSnapshot(), out);
+        writeFinal(loop.runDir(), result.lastSnapshot(), out);
         return 0;
     }
 
