@@ -40,25 +40,18 @@ public final class MixCommand implements Callable<Integer> {
     @Option(names = "--trunc", description = "Truncation psi of every layer of every source (default: none, as the paper).")
     Double psi;
 
-    @Option(names = "--batch", defaultValue = "8", description = "Images per forward pass (default ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--out", required = true, description = "Output PNG.")
-    Path out;
-
-    @Option(names = "--force", description = "Overwrite an existing file.")
-    boolean force;
+    @Mixin
+    FigureOutput output;
 
     @Override
     public Integer call() {
         long[] rowSeeds = Seeds.parse(rows);
         long[] colSeeds = Seeds.parse(cols);
         FigureChecks.psi("--trunc", psi);
-        FigureChecks.batch(batch);
-        OutputFiles.file(out, force);
+        Path out = output.checked();
         try (Generator g = network.load()) {
             StyleBands.Range layers = StyleBands.parse(styles, g.config().numLayers());
-            StyleMixingFigure figure = new StyleMixingFigure(g, rowSeeds, colSeeds, layers).batchSize(batch);
+            StyleMixingFigure figure = new StyleMixingFigure(g, rowSeeds, colSeeds, layers).batchSize(output.batch);
             if (psi != null) {
                 figure.truncation(psi);
             }

@@ -38,25 +38,18 @@ public final class NoiseCommand implements Callable<Integer> {
     @Option(names = "--noise-seed", defaultValue = "0", description = "Noise seed of the first draw; draw i uses seed + i (default ${DEFAULT-VALUE}).")
     long noiseSeed;
 
-    @Option(names = "--batch", defaultValue = "8", description = "Images per forward pass (default ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--out", required = true, description = "Output PNG.")
-    Path out;
-
-    @Option(names = "--force", description = "Overwrite an existing file.")
-    boolean force;
+    @Mixin
+    FigureOutput output;
 
     @Override
     public Integer call() {
         long[] all = Seeds.parse(seeds);
         FigureChecks.atLeast("--samples", samples, 2);
         FigureChecks.atLeast("--redraws", redraws, 0);
-        FigureChecks.batch(batch);
-        OutputFiles.file(out, force);
+        Path out = output.checked();
         try (Generator g = network.load()) {
             NoiseFigure figure = new NoiseFigure(g, all).samples(samples).redraws(redraws).noiseSeed(noiseSeed)
-                    .batchSize(batch);
+                    .batchSize(output.batch);
             NoiseFigure.Result result;
             try (ProgressBar bar = Progress.bar("noise", figure.imageCount(), "img")) {
                 result = figure.onImage(bar::step).render();

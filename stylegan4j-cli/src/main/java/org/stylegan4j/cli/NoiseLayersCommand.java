@@ -30,22 +30,15 @@ public final class NoiseLayersCommand implements Callable<Integer> {
     @Option(names = "--seeds", required = true, description = "Image seeds, one row each, e.g. 1967,1555.")
     String seeds;
 
-    @Option(names = "--batch", defaultValue = "8", description = "Images per forward pass (default ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--out", required = true, description = "Output PNG.")
-    Path out;
-
-    @Option(names = "--force", description = "Overwrite an existing file.")
-    boolean force;
+    @Mixin
+    FigureOutput output;
 
     @Override
     public Integer call() {
         long[] all = Seeds.parse(seeds);
-        FigureChecks.batch(batch);
-        OutputFiles.file(out, force);
+        Path out = output.checked();
         try (Generator g = network.load()) {
-            NoiseLayersFigure figure = new NoiseLayersFigure(g, all).batchSize(batch);
+            NoiseLayersFigure figure = new NoiseLayersFigure(g, all).batchSize(output.batch);
             NoiseLayersFigure.Result result;
             try (ProgressBar bar = Progress.bar("noise-layers", figure.imageCount(), "img")) {
                 result = figure.onImage(bar::step).render();

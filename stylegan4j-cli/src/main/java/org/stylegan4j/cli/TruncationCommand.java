@@ -36,14 +36,8 @@ public final class TruncationCommand implements Callable<Integer> {
     @Option(names = "--cutoff", description = "Truncate only the first L layers (default: all, as the paper).")
     Integer cutoff;
 
-    @Option(names = "--batch", defaultValue = "8", description = "Images per forward pass (default ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--out", required = true, description = "Output PNG.")
-    Path out;
-
-    @Option(names = "--force", description = "Overwrite an existing file.")
-    boolean force;
+    @Mixin
+    FigureOutput output;
 
     @Override
     public Integer call() {
@@ -54,10 +48,9 @@ public final class TruncationCommand implements Callable<Integer> {
         if (cutoff != null) {
             FigureChecks.atLeast("--cutoff", cutoff, 0);
         }
-        FigureChecks.batch(batch);
-        OutputFiles.file(out, force);
+        Path out = output.checked();
         try (Generator g = network.load()) {
-            TruncationFigure figure = new TruncationFigure(g, all, psis).batchSize(batch);
+            TruncationFigure figure = new TruncationFigure(g, all, psis).batchSize(output.batch);
             if (cutoff != null) {
                 figure.cutoff(cutoff);
             }
