@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import org.stylegan4j.nn.Engines;
 import org.stylegan4j.nn.ParameterStore;
+import org.stylegan4j.nn.Tensors;
 
 import java.util.Arrays;
 import java.util.List;
@@ -178,7 +179,7 @@ public final class DigitClassifierTrainer {
     }
 
     private static NDArray crossEntropy(NDArray logits, NDArray oneHot) {
-        return logits.logSoftmax(1).mul(oneHot).sum().neg().div(logits.getShape().get(0));
+        return Tensors.scale(logits.logSoftmax(1).mul(oneHot).sum().neg(), 1.0 / logits.getShape().get(0));
     }
 
     /**

@@ -13,6 +13,7 @@ import org.stylegan4j.nn.EqualizedLr;
 import org.stylegan4j.nn.LeakyReLU;
 import org.stylegan4j.nn.MinibatchStddev;
 import org.stylegan4j.nn.ParameterStore;
+import org.stylegan4j.nn.Tensors;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -108,7 +109,7 @@ public final class Discriminator implements AutoCloseable {
             x = block(res, x);
             if (res == top && alpha > 0) {
                 NDArray y = LeakyReLU.apply(fromRgb.get(k + 1).forward(Downscale2d.apply(images, 2)));
-                x = x.add(y.sub(x).mul((float) alpha));
+                x = x.add(Tensors.scale(y.sub(x), alpha));
             }
         }
         long n = x.getShape().get(0);

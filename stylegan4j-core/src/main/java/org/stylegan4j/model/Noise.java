@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 
 import java.util.Arrays;
 import java.util.Random;
+import org.stylegan4j.nn.Tensors;
 
 /**
  * Which noise the per-pixel noise inputs B receive (section 3.2, figures 4 and 5): fresh random
@@ -115,12 +116,12 @@ public final class Noise {
                         values[i * size * size + j] = (float) rng.nextGaussian();
                     }
                 }
-                map = manager.create(values, new Shape(n, 1, size, size));
+                map = Tensors.owned(manager, values, new Shape(n, 1, size, size));
                 break;
             default:
                 map = constantMap;
                 break;
         }
-        return strength == 1f ? map : map.mul(strength);
+        return strength == 1f ? map : Tensors.scale(map, strength);
     }
 }

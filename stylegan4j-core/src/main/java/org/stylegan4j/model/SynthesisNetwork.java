@@ -12,6 +12,7 @@ import org.stylegan4j.nn.ParameterStore;
 import org.stylegan4j.nn.ToRGB;
 import org.stylegan4j.nn.Upscale2d;
 import org.stylegan4j.nn.Upscale2dConv2d;
+import org.stylegan4j.nn.Tensors;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -134,7 +135,7 @@ public final class SynthesisNetwork {
         NDArray img = toRgb.get(top - 2).forward(x);
         if (previous != null) {
             NDArray up = Upscale2d.apply(previous, 2);
-            img = img.add(up.sub(img).mul((float) alpha));
+            img = img.add(Tensors.scale(up.sub(img), alpha));
         }
         return img;
     }

@@ -3,6 +3,7 @@ package org.stylegan4j.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import org.stylegan4j.nn.Tensors;
 
 /**
  * The truncation trick in W (section 3.3, appendix B): w' = w_avg + psi (w - w_avg), applied to the
@@ -45,7 +46,7 @@ public record Truncation(double psi, int cutoff) {
         long cut = Math.min(cutoff, layers);
         NDArray head = cut == layers ? ws : ws.get(":, :" + cut);
         NDArray avg = wAvg.reshape(1, 1, wAvg.getShape().get(0));
-        NDArray truncated = avg.add(head.sub(avg).mul((float) psi));
+        NDArray truncated = avg.add(Tensors.scale(head.sub(avg), psi));
         if (cut == layers) {
             return truncated;
         }

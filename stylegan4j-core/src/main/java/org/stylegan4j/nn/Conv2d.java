@@ -67,7 +67,7 @@ public final class Conv2d {
 
     /** @return the stored weight times its runtime coefficient, [out, in, k, k] */
     public NDArray effectiveWeight() {
-        return weight.mul(coef);
+        return Tensors.scale(weight, coef);
     }
 
     /**

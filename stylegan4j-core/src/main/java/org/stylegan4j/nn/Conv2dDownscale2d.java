@@ -35,7 +35,7 @@ public final class Conv2dDownscale2d {
         if (!fused) {
             return Downscale2d.apply(conv.forward(x), 2);
         }
-        NDArray k = Upscale2dConv2d.fusedKernel(conv.effectiveWeight()).mul(0.25f);
+        NDArray k = Tensors.scale(Upscale2dConv2d.fusedKernel(conv.effectiveWeight()), 0.25);
         return ai.djl.nn.convolutional.Conv2d.conv2d(x, k, null,
                 new Shape(2, 2), new Shape(1, 1), new Shape(1, 1), 1).singletonOrThrow();
     }

@@ -43,8 +43,8 @@ public final class Dense {
      * @return x W^T coef + b lrmul, [N, out]
      */
     public NDArray forward(NDArray x) {
-        NDArray b = bias == null ? null : (biasMul == 1f ? bias : bias.mul(biasMul));
-        return Linear.linear(x, weight.mul(coef), b).singletonOrThrow();
+        NDArray b = bias == null ? null : (biasMul == 1f ? bias : Tensors.scale(bias, biasMul));
+        return Linear.linear(x, Tensors.scale(weight, coef), b).singletonOrThrow();
     }
 
     /** @return multiply-adds times two for one sample */

@@ -8,7 +8,11 @@ import ai.djl.ndarray.types.Shape;
 /**
  * Creation of tensors from Java data whose memory the engine owns. DJL's PyTorch engine wraps Java
  * direct buffers without copying; such a tensor must not outlive its Java object inside an autograd
- * graph, so stylegan4j copies Java data into engine-owned memory once.
+ * graph, so stylegan4j copies Java data into engine-owned memory once. The same holds for scalars:
+ * DJL's {@code mul(Number)}, {@code div(Number)} and friends wrap the number in a Java buffer and
+ * release it right after the call, while autograd keeps the tensor for the backward pass, which then
+ * reads freed memory (garbage, NaN or infinite gradients). Differentiable code scales with
+ * {@link #scale} instead.
  */
 public final class Tensors {
 
@@ -27,6 +31,19 @@ public final class Tensors {
             NDArray copy = wrapped.duplicate();
             copy.attach(manager);
             return copy;
+        }
+    }
+
+    /**
+     * Multiplies by a constant held in engine-owned memory, safe to differentiate (see the class comment).
+     *
+     * @param x tensor
+     * @param factor constant factor
+     * @return x * factor, in x's manager
+     */
+    public static NDArray scale(NDArray x, double factor) {
+        try (NDArray s = x.getManager().full(new Shape(), (float) factor, x.getDataType())) {
+            return x.mul(s);
         }
     }
 

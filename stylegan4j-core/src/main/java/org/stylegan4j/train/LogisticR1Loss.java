@@ -3,6 +3,7 @@ package org.stylegan4j.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 import org.stylegan4j.model.Discriminator;
+import org.stylegan4j.nn.Tensors;
 
 import java.util.Random;
 
@@ -34,7 +35,7 @@ public final class LogisticR1Loss implements GanLoss {
             NDArray x = reals.stopGradient();
             x.setRequiresGradient(true);
             realScores = d.forward(x, lod);
-            penalty = R1Penalty.squaredGradientNorm(realScores, x, d, lod).mean().mul((float) (gamma * 0.5 * penaltyScale));
+            penalty = Tensors.scale(R1Penalty.squaredGradientNorm(realScores, x, d, lod).mean(), gamma * 0.5 * penaltyScale);
         } else {
             realScores = d.forward(reals, lod);
             penalty = realScores.zerosLike().sum();

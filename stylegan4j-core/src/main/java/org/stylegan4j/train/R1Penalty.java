@@ -3,6 +3,7 @@ package org.stylegan4j.train;
 import ai.djl.ndarray.NDArray;
 import org.stylegan4j.model.Discriminator;
 import org.stylegan4j.nn.Autograd;
+import org.stylegan4j.nn.Tensors;
 
 /**
  * The R1 gradient penalty on reals (Mescheder et al. 2018; StyleGAN appendix C, gamma 10):
@@ -24,6 +25,6 @@ public final class R1Penalty {
     public static NDArray squaredGradientNorm(NDArray realScores, NDArray reals, Discriminator d, double lod) {
         NDArray grad = Autograd.gradientWithGraph(realScores, reals, d.parameters());
         float scale = (float) Math.pow(4.0, -Math.floor(lod));
-        return GanLoss.sumPerSample(grad.square()).mul(scale);
+        return Tensors.scale(GanLoss.sumPerSample(grad.square()), scale);
     }
 }

@@ -21,6 +21,7 @@ import org.stylegan4j.nn.Downscale2d;
 import org.stylegan4j.nn.Engines;
 import org.stylegan4j.nn.ParameterStore;
 import org.stylegan4j.nn.Upscale2d;
+import org.stylegan4j.nn.Tensors;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -357,7 +358,7 @@ public final class TrainingLoop implements AutoCloseable {
         try (NDScope scope = new NDScope(); NDManager step = manager.newSubManager()) {
             scope.suppressNotUsedWarning();
             int res = data.resolution();
-            NDArray reals = processReals(step.create(batch.data(), new Shape(batch.n(), batch.channels(), res, res)), lod);
+            NDArray reals = processReals(Tensors.owned(step, batch.data(), new Shape(batch.n(), batch.channels(), res, res)), lod);
             double[] dl = steps.discriminatorStep(step, reals, lod, rng, sched.learningRate(), it);
             GeneratorEma.update(gEma.parameters(), g.parameters(), GeneratorEma.beta(batch.n(), config.gSmoothingKimg));
             double lossG = steps.generatorStep(step, batch.n(), lod, rng, sched.learningRate());
@@ -388,7 +389,7 @@ public final class TrainingLoop implements AutoCloseable {
         double alpha = lod - k;
         if (alpha > 0) {
             NDArray coarse = Upscale2d.apply(Downscale2d.apply(y, 2), 2);
-            y = y.add(coarse.sub(y).mul((float) alpha));
+            y = y.add(Tensors.scale(coarse.sub(y), alpha));
         }
         return y;
     }

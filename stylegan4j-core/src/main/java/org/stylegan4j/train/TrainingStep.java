@@ -9,6 +9,7 @@ import org.stylegan4j.model.Generator;
 import org.stylegan4j.model.Noise;
 import org.stylegan4j.model.StyleMixing;
 import org.stylegan4j.nn.Autograd;
+import org.stylegan4j.nn.Tensors;
 
 import java.util.Random;
 
@@ -46,7 +47,7 @@ public final class TrainingStep {
     private NDArray generateForTraining(NDManager m, int n, double lod, Random rng) {
         int latent = config.model.latentSize();
         int layers = config.model.numLayers();
-        NDArray z = m.create(gaussians(rng, n * latent), new Shape(n, latent));
+        NDArray z = Tensors.owned(m, gaussians(rng, n * latent), new Shape(n, latent));
         NDArray w = g.mapping().forward(z);
         try (NDScope inner = new NDScope()) {
             inner.suppressNotUsedWarning();
@@ -58,7 +59,7 @@ public final class TrainingStep {
             int curLayers = layers - 2 * (int) Math.floor(lod);
             int cutoff = StyleMixing.drawCrossover(rng, config.model.styleMixingProb(), curLayers);
             if (cutoff < curLayers) {
-                NDArray z2 = m.create(gaussians(rng, n * latent), new Shape(n, latent));
+                NDArray z2 = Tensors.owned(m, gaussians(rng, n * latent), new Shape(n, latent));
                 NDArray ws2 = g.mapping().forward(z2).reshape(n, 1, config.model.dlatentSize()).repeat(1, layers);
                 ws = StyleMixing.mix(ws, ws2, cutoff, layers);
             }

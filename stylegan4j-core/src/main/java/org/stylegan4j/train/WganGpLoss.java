@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import org.stylegan4j.model.Discriminator;
 import org.stylegan4j.nn.Autograd;
+import org.stylegan4j.nn.Tensors;
 
 import java.util.Random;
 
@@ -36,7 +37,7 @@ public final class WganGpLoss implements GanLoss {
                                                double penaltyScale) {
         NDArray realScores = d.forward(reals, lod);
         NDArray fakeScores = d.forward(fakes, lod);
-        NDArray drift = realScores.square().mean().mul((float) epsilon);
+        NDArray drift = Tensors.scale(realScores.square().mean(), epsilon);
         if (penaltyScale <= 0 || lambda <= 0) {
             NDArray zero = drift.zerosLike();
             return new DiscriminatorLoss(fakeScores.mean().sub(realScores.mean()).add(drift), realScores.mean(),
@@ -47,14 +48,14 @@ public final class WganGpLoss implements GanLoss {
         for (int i = 0; i < u.length; i++) {
             u[i] = rng.nextFloat();
         }
-        NDArray t = reals.getManager().create(u, new Shape(n, 1, 1, 1));
+        NDArray t = Tensors.owned(reals.getManager(), u, new Shape(n, 1, 1, 1));
         NDArray mixed = reals.add(fakes.sub(reals).mul(t)).stopGradient();
         mixed.setRequiresGradient(true);
         NDArray mixedScores = d.forward(mixed, lod);
         NDArray grad = Autograd.gradientWithGraph(mixedScores, mixed, d.parameters());
         float scale = (float) Math.pow(2.0, -Math.floor(lod));
-        NDArray norm = GanLoss.sumPerSample(grad.square()).sqrt().mul(scale);
-        NDArray penalty = norm.sub(1f).square().mean().mul((float) (lambda * penaltyScale));
+        NDArray norm = Tensors.scale(GanLoss.sumPerSample(grad.square()).sqrt(), scale);
+        NDArray penalty = Tensors.scale(norm.sub(1f).square().mean(), lambda * penaltyScale);
         NDArray total = fakeScores.mean().sub(realScores.mean()).add(penalty).add(drift);
         return new DiscriminatorLoss(total, realScores.mean(), fakeScores.mean(), penalty);
     }
