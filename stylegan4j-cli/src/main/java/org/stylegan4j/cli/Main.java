@@ -13,7 +13,7 @@ import java.io.PrintWriter;
         description = "StyleGAN (Karras, Laine, Aila, CVPR 2019) on the JVM.",
         subcommands = {InfoCommand.class, DatasetCommand.class, TrainCommand.class, GenerateCommand.class, MixCommand.class, NoiseCommand.class,
             NoiseLayersCommand.class, TruncationCommand.class, InterpolateCommand.class, ImportCommand.class,
-            TrainClassifierCommand.class, JudgeDigitsCommand.class, ServeCommand.class, BenchCommand.class})
+            TrainClassifierCommand.class, JudgeDigitsCommand.class, MetricsCommand.class, ServeCommand.class, BenchCommand.class})
 public final class Main {
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);

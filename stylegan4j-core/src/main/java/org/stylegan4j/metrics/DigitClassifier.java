@@ -181,6 +181,57 @@ public final class DigitClassifier implements AutoCloseable {
         SafeTensors.write(file, tensors, all);
     }
 
+    /** @return SHA-256 (hex) of the weights, identifying this classifier in metric caches */
+    public String fingerprint() {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            for (ParameterStore.Parameter p : store.all()) {
+                md.update(p.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(Math.toIntExact(p.size()) * Float.BYTES);
+                b.asFloatBuffer().put(p.array().toFloatArray());
+                md.update(b);
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Activations of the three convolution stages (after ReLU, before pooling): the layers of the digits
+     * perceptual distance used for path length.
+     *
+     * @param images {@code n} 32x32 grayscale images in [-1, 1]
+     * @param n number of images
+     * @return per stage, {@code n} rows of C*H*W activations (channel-major)
+     */
+    float[][][] stageActivations(float[] images, int n) {
+        float[][][] out = new float[3][n][];
+        for (int from = 0; from < n; from += BATCH) {
+            int b = Math.min(BATCH, n - from);
+            try (NDManager sub = manager.newSubManager()) {
+                NDArray h = sub.create(Arrays.copyOfRange(images, from * IMAGE_SIZE, (from + b) * IMAGE_SIZE),
+                        new Shape(b, 1, RESOLUTION, RESOLUTION));
+                for (int i = 0; i < 3; i++) {
+                    h = Activation.relu(ai.djl.nn.convolutional.Conv2d.conv2d(h, convWeight[i], convBias[i],
+                            new Shape(1, 1), new Shape(1, 1), new Shape(1, 1), 1).singletonOrThrow());
+                    float[] flat = h.toFloatArray();
+                    int width = flat.length / b;
+                    for (int k = 0; k < b; k++) {
+                        out[i][from + k] = Arrays.copyOfRange(flat, k * width, (k + 1) * width);
+                    }
+                    h = Pool.maxPool2d(h, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** @return channels of convolution stage {@code i} (0..2) */
+    static int stageChannels(int i) {
+        return CHANNELS[i + 1];
+    }
+
     /** @return the metadata of the file it was loaded from (empty for a fresh classifier) */
     public Map<String, String> metadata() {
         return metadata;

@@ -97,9 +97,9 @@ public final class TrainingConfig {
                 c.lodTransitionKimg = 4;
                 c.minibatchBase = 32;
                 c.minibatchDict = new TreeMap<>(Map.of(8, 64, 16, 32, 32, 32));
-                c.lrBase = 0.001;
+                c.lrBase = 0.002;
                 c.lrDict = new TreeMap<>();
-                c.r1Gamma = 1;
+                c.r1Gamma = 5;
                 c.penaltyInterval = 8;
                 c.gSmoothingKimg = 2;
                 c.tickKimgBase = 4;

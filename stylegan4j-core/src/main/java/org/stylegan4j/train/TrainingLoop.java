@@ -451,14 +451,16 @@ public final class TrainingLoop implements AutoCloseable {
         return file;
     }
 
+    /** Writes {@code reals.png}: images spread evenly over the dataset (datasets are often sorted by class). */
     private void writeRealsGrid() {
         int count = config.gridSize * config.gridSize;
         int c = data.channels();
         int res = data.resolution();
         List<BufferedImage> tiles = new ArrayList<>();
         float[] buf = new float[c * res * res];
-        for (int i = 0; i < Math.min(count, data.size()); i++) {
-            data.readInto(i, buf, 0, false);
+        int shown = Math.min(count, data.size());
+        for (int k = 0; k < shown; k++) {
+            data.readInto((int) ((long) k * data.size() / shown), buf, 0, false);
             tiles.add(Images.fromCHW(buf, 0, c, res, res));
         }
         Images.writePng(Images.grid(tiles, config.gridSize), runDir.resolve("reals.png"));

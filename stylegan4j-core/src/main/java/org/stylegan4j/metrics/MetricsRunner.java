@@ -1,0 +1,311 @@
+package org.stylegan4j.metrics;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stylegan4j.StyleGanInputException;
+import org.stylegan4j.data.ImageDataset;
+import org.stylegan4j.io.SafeTensors;
+import org.stylegan4j.model.Generator;
+import org.stylegan4j.model.Noise;
+import org.stylegan4j.model.Seeds;
+import org.stylegan4j.model.Truncation;
+import org.stylegan4j.nn.Engines;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Runs the paper's metrics (section 4) on a generator by name: {@code fid}, {@code kid}, {@code ppl_zfull},
+ * {@code ppl_wfull}, {@code ppl_zend}, {@code ppl_wend} and {@code ls} (reported as {@code ls_z} and {@code ls_w}).
+ */
+public final class MetricsRunner {
+
+    /** Metric names, in the order they are computed. */
+    public static final List<String> KNOWN = List.of("fid", "kid", "ppl_zfull", "ppl_wfull", "ppl_zend", "ppl_wend", "ls");
+
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsRunner.class);
+
+    /** Progress of a long measurement. */
+    public interface Progress {
+        /**
+         * @param task what runs now
+         * @param total its number of steps
+         */
+        void start(String task, long total);
+
+        /** @param done steps done of the current task */
+        void step(long done);
+    }
+
+    /**
+     * What a run needs. Networks may be null when no requested metric uses them.
+     *
+     * @param num samples per metric (FID/KID: generated images and at most as many reals; PPL: pairs; LS: samples)
+     * @param batch images per generator call
+     * @param seed seed of every random draw
+     * @param data real images for FID and KID
+     * @param cacheDir where real-image statistics are cached (null: no cache)
+     * @param faceCrop whether PPL crops the official FFHQ face region
+     * @param extractor features for FID and KID
+     * @param pathDistance distance for PPL
+     * @param attributes attribute classifier for LS
+     */
+    public record Settings(int num, int batch, long seed, Path data, Path cacheDir, boolean faceCrop,
+                           FeatureExtractor extractor, PathDistance pathDistance, AttributeClassifier attributes) {
+    }
+
+    private MetricsRunner() {
+    }
+
+    /**
+     * @param csv comma-separated names
+     * @return the names in computation order
+     * @throws StyleGanInputException on an unknown or empty name
+     */
+    public static List<String> parse(String csv) {
+        List<String> asked = new ArrayList<>();
+        for (String raw : csv.split(",")) {
+            String name = raw.trim().toLowerCase(Locale.ROOT);
+            if (!KNOWN.contains(name)) {
+                throw new StyleGanInputException("unknown metric '" + raw.trim() + "' (known: " + String.join(", ", KNOWN) + ")");
+            }
+            if (!asked.contains(name)) {
+                asked.add(name);
+            }
+        }
+        List<String> ordered = new ArrayList<>(KNOWN);
+        ordered.retainAll(asked);
+        return ordered;
+    }
+
+    /**
+     * @param g generator
+     * @param metrics names from {@link #parse}
+     * @param s settings
+     * @param progress progress sink
+     * @return results by name ({@code ls} gives {@code ls_z} and {@code ls_w})
+     */
+    public static Map<String, Double> run(Generator g, List<String> metrics, Settings s, Progress progress) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        if (metrics.contains("fid") || metrics.contains("kid")) {
+            frechetAndKernel(g, metrics, s, progress, out);
+        }
+        for (String name : metrics) {
+            if (name.startsWith("ppl_")) {
+                PerceptualPathLength.Space space = name.charAt(4) == 'z'
+                        ? PerceptualPathLength.Space.Z : PerceptualPathLength.Space.W;
+                PerceptualPathLength.Sampling sampling = name.endsWith("full")
+                        ? PerceptualPathLength.Sampling.FULL : PerceptualPathLength.Sampling.END;
+                progress.start(name, s.num());
+                out.put(name, PerceptualPathLength.measure(g, require(s.pathDistance(), name),
+                        new PerceptualPathLength.Options(space, sampling, s.num(), s.batch(), s.faceCrop(), s.seed()),
+                        progress::step));
+            } else if (name.equals("ls")) {
+                progress.start("ls", s.num());
+                LinearSeparability.Result r = LinearSeparability.measure(g, require(s.attributes(), name), s.num(),
+                        s.batch(), s.seed(), progress::step);
+                out.put("ls_z", r.z());
+                out.put("ls_w", r.w());
+            }
+        }
+        return out;
+    }
+
+    private static <T> T require(T network, String metric) {
+        if (network == null) {
+            throw new IllegalArgumentException("no network for " + metric);
+        }
+        return network;
+    }
+
+    private static void frechetAndKernel(Generator g, List<String> metrics, Settings s, Progress progress,
+                                         Map<String, Double> out) {
+        FeatureExtractor fx = require(s.extractor(), "fid/kid");
+        if (s.data() == null) {
+            throw new StyleGanInputException("fid and kid need real images: pass --data");
+        }
+        boolean kid = metrics.contains("kid");
+        try (ImageDataset data = ImageDataset.open(s.data())) {
+            int c = g.config().numChannels();
+            int res = g.config().resolution();
+            if (data.channels() != c || data.resolution() != res) {
+                throw new StyleGanInputException(s.data() + " holds " + data.resolution() + "x" + data.resolution()
+                        + " images with " + data.channels() + " channel(s), the network makes " + res + "x" + res
+                        + " with " + c);
+            }
+            int reals = Math.min(s.num(), data.size());
+            if (metrics.contains("fid") && Math.min(s.num(), reals) <= fx.dimension()) {
+                throw new StyleGanInputException("FID needs more samples than features: --num " + s.num() + " and "
+                        + reals + " real images for " + fx.dimension() + " features (the covariance would be singular)");
+            }
+            FeatureStatistics fakeStats = new FeatureStatistics(fx.dimension());
+            List<float[]> fakeFeatures = new ArrayList<>();
+            progress.start("fakes", s.num());
+            generateFeatures(g, fx, s, fakeStats, kid ? fakeFeatures : null, progress);
+            Path cache = s.cacheDir() == null || kid ? null : cacheFile(s, fx, reals);
+            FeatureStatistics realStats = cache == null ? null : readCache(cache, fx.dimension());
+            List<float[]> realFeatures = new ArrayList<>();
+            if (realStats == null) {
+                realStats = new FeatureStatistics(fx.dimension());
+                progress.start("reals", reals);
+                realFeatures(data, fx, reals, s, realStats, kid ? realFeatures : null, progress);
+                if (cache != null) {
+                    writeCache(cache, realStats, s, fx);
+                }
+            } else {
+                LOG.info("real-image statistics from the cache {}", cache);
+            }
+            if (metrics.contains("fid")) {
+                out.put("fid", FrechetInceptionDistance.between(fakeStats, realStats));
+            }
+            if (kid) {
+                out.put("kid", KernelInceptionDistance.between(fakeFeatures.toArray(new float[0][]),
+                        realFeatures.toArray(new float[0][]), KernelInceptionDistance.SUBSETS,
+                        KernelInceptionDistance.SUBSET_SIZE, s.seed()));
+            }
+        }
+    }
+
+    private static void generateFeatures(Generator g, FeatureExtractor fx, Settings s, FeatureStatistics stats,
+                                         List<float[]> keep, Progress progress) {
+        Random rng = new Random(s.seed());
+        try (NDManager manager = Engines.newManager()) {
+            for (int start = 0; start < s.num(); start += s.batch()) {
+                int n = Math.min(s.batch(), s.num() - start);
+                long[] seeds = new long[n];
+                for (int i = 0; i < n; i++) {
+                    seeds[i] = rng.nextInt() & Integer.MAX_VALUE;
+                }
+                try (NDManager m = manager.newSubManager()) {
+                    NDArray z = Seeds.latents(seeds, g.config().latentSize(), m);
+                    float[] images = g.generate(z, Truncation.NONE, Noise.seeded(seeds)).toFloatArray();
+                    addFeatures(fx.features(images, n, g.config().numChannels(), g.config().resolution()), fx, stats, keep);
+                }
+                progress.step(start + n);
+            }
+        }
+    }
+
+    private static void realFeatures(ImageDataset data, FeatureExtractor fx, int count, Settings s,
+                                     FeatureStatistics stats, List<float[]> keep, Progress progress) {
+        int[] order = permutation(data.size(), s.seed());
+        int per = data.channels() * data.resolution() * data.resolution();
+        for (int start = 0; start < count; start += s.batch()) {
+            int n = Math.min(s.batch(), count - start);
+            float[] images = new float[n * per];
+            for (int i = 0; i < n; i++) {
+                data.readInto(order[start + i], images, i * per, false);
+            }
+            addFeatures(fx.features(images, n, data.channels(), data.resolution()), fx, stats, keep);
+            progress.step(start + n);
+        }
+    }
+
+    private static void addFeatures(float[][] f, FeatureExtractor fx, FeatureStatistics stats, List<float[]> keep) {
+        for (float[] row : f) {
+            if (row.length != fx.dimension()) {
+                throw new StyleGanInputException("feature network " + fx.id() + " returned " + row.length
+                        + " features per image, expected " + fx.dimension());
+            }
+        }
+        stats.add(f);
+        if (keep != null) {
+            keep.addAll(List.of(f));
+        }
+    }
+
+    private static int[] permutation(int n, long seed) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Random rng = new Random(seed ^ 0x5DEECE66DL);
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+
+    /** @return the cache file of the real statistics: data path, size and time, extractor, count and seed */
+    static Path cacheFile(Settings s, FeatureExtractor fx, int reals) {
+        try {
+            Path data = s.data().toAbsolutePath().normalize();
+            String key = data + "|" + Files.size(data) + "|" + Files.getLastModifiedTime(data).toMillis() + "|"
+                    + fx.id() + "|" + reals + "|" + s.seed();
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            String hex = HexFormat.of().formatHex(md.digest(key.getBytes(StandardCharsets.UTF_8)));
+            return s.cacheDir().resolve("reals-" + hex.substring(0, 32) + ".safetensors");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static FeatureStatistics readCache(Path file, int dimension) {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            SafeTensors.Contents c = SafeTensors.read(file);
+            SafeTensors.Tensor mu = c.tensors().get("mu");
+            SafeTensors.Tensor sigma = c.tensors().get("sigma");
+            long count = Long.parseLong(c.metadata().get("count"));
+            if (mu == null || sigma == null || mu.data().length != dimension) {
+                LOG.warn("ignoring the unusable cache file {}", file);
+                return null;
+            }
+            return FeatureStatistics.of(toDouble(mu.data()), toDouble(sigma.data()), count);
+        } catch (RuntimeException e) {
+            LOG.warn("ignoring the unreadable cache file {}: {}", file, e.getMessage());
+            return null;
+        }
+    }
+
+    private static void writeCache(Path file, FeatureStatistics stats, Settings s, FeatureExtractor fx) {
+        try {
+            Files.createDirectories(file.getParent());
+            int d = stats.dimension();
+            Map<String, SafeTensors.Tensor> t = new LinkedHashMap<>();
+            t.put("mu", new SafeTensors.Tensor(new long[] {d}, toFloat(stats.mean())));
+            t.put("sigma", new SafeTensors.Tensor(new long[] {d, d}, toFloat(stats.covariance())));
+            SafeTensors.write(file, t, Map.of("count", Long.toString(stats.count()), "data", s.data().toString(),
+                    "extractor", fx.id(), "format", "stylegan4j-feature-statistics/1"));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not cache the real-image statistics in {}: {}", file, e.getMessage());
+        }
+    }
+
+    private static double[] toDouble(float[] v) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i];
+        }
+        return out;
+    }
+
+    private static float[] toFloat(double[] v) {
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (float) v[i];
+        }
+        return out;
+    }
+}

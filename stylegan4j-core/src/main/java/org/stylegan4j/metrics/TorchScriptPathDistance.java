@@ -1,0 +1,62 @@
+package org.stylegan4j.metrics;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.stylegan4j.StyleGanInputException;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Path-length distance from a TorchScript LPIPS network (the paper's choice, section 4.1): its {@code forward} takes
+ * two image batches and returns one distance per pair (any shape with N elements).
+ */
+public final class TorchScriptPathDistance implements PathDistance {
+
+    private static final int BATCH = 32;
+    private final TorchScriptNetwork network;
+
+    /**
+     * @param file TorchScript file
+     * @param input input convention
+     * @param rgb whether grayscale images are repeated to three channels first
+     */
+    public TorchScriptPathDistance(Path file, TorchScriptFeatureExtractor.Input input, boolean rgb) {
+        this.network = new TorchScriptNetwork(file, input, rgb);
+    }
+
+    @Override
+    public String id() {
+        return network.id();
+    }
+
+    @Override
+    public double[] distances(float[] a, float[] b, int n, int channels, int resolution) {
+        int per = channels * resolution * resolution;
+        double[] out = new double[n];
+        for (int from = 0; from < n; from += BATCH) {
+            int k = Math.min(BATCH, n - from);
+            try (NDManager m = network.newManager()) {
+                Shape shape = new Shape(k, channels, resolution, resolution);
+                NDArray x = m.create(Arrays.copyOfRange(a, from * per, (from + k) * per), shape);
+                NDArray y = m.create(Arrays.copyOfRange(b, from * per, (from + k) * per), shape);
+                NDArray d = network.forward(m, x, y);
+                if (d.size() != k) {
+                    throw new StyleGanInputException("path-length network " + network.file() + " returned shape "
+                            + d.getShape() + " for " + k + " pairs (expected one distance per pair)");
+                }
+                float[] v = d.toFloatArray();
+                for (int i = 0; i < k; i++) {
+                    out[from + i] = v[i];
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        network.close();
+    }
+}
