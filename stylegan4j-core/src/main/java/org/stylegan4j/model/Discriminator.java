@@ -26,6 +26,7 @@ import java.util.List;
 public final class Discriminator implements AutoCloseable {
 
     private final ModelConfig config;
+    private final int stddevGroupSize;
     private final NDManager manager;
     private final ParameterStore store;
     private final List<Conv2d> fromRgb = new ArrayList<>();
@@ -44,6 +45,22 @@ public final class Discriminator implements AutoCloseable {
      * @param seed seed of the initial weights
      */
     public Discriminator(ModelConfig config, long seed) {
+        this(config, seed, MinibatchStddev.GROUP_SIZE);
+    }
+
+    /**
+     * Builds a freshly initialised discriminator with a chosen minibatch-stddev group size.
+     *
+     * @param config architecture (resolution, channels, feature maps)
+     * @param seed seed of the initial weights
+     * @param stddevGroupSize samples per minibatch-stddev group (the official 4, or larger for a stronger
+     *                        diversity signal, as stylegan2-ada's small-data configurations use)
+     */
+    public Discriminator(ModelConfig config, long seed, int stddevGroupSize) {
+        if (stddevGroupSize < 1) {
+            throw new IllegalArgumentException("the minibatch-stddev group size must be positive, got " + stddevGroupSize);
+        }
+        this.stddevGroupSize = stddevGroupSize;
         this.config = config;
         this.manager = Engines.newManager();
         this.store = new ParameterStore(manager, seed);
@@ -113,7 +130,7 @@ public final class Discriminator implements AutoCloseable {
             }
         }
         long n = x.getShape().get(0);
-        x = MinibatchStddev.apply(x, MinibatchStddev.GROUP_SIZE);
+        x = MinibatchStddev.apply(x, stddevGroupSize);
         x = LeakyReLU.apply(conv4x4.forward(x));
         x = LeakyReLU.apply(dense0.forward(x.reshape(n, -1)));
         return dense1.forward(x);

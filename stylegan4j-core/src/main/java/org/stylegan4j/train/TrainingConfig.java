@@ -65,6 +65,8 @@ public final class TrainingConfig {
     /** Thousands of images per tick, per schedule resolution. */
     public Map<Integer, Double> tickKimgDict = new TreeMap<>(Map.of(4, 160.0, 8, 140.0, 16, 120.0, 32, 100.0, 64, 80.0,
             128, 60.0, 256, 40.0, 512, 30.0, 1024, 20.0));
+    /** Samples per minibatch-stddev group in D (official 4; min(group, minibatch) is used). */
+    public int stddevGroupSize = 4;
     /** Ticks between network snapshots. */
     public int snapshotTicks = 10;
     /** Columns and rows of the sample grid written every tick. */
@@ -97,6 +99,7 @@ public final class TrainingConfig {
                 c.lodTransitionKimg = 4;
                 c.minibatchBase = 32;
                 c.minibatchDict = new TreeMap<>(Map.of(8, 64, 16, 32, 32, 32));
+                c.stddevGroupSize = 32;
                 c.lrBase = 0.002;
                 c.lrDict = new TreeMap<>();
                 c.r1Gamma = 5;

@@ -104,7 +104,7 @@ public final class TrainingLoop implements AutoCloseable {
         this.runDir = runDir;
         this.g = new Generator(config.model, config.seed);
         this.gEma = new Generator(config.model, config.seed);
-        this.d = new Discriminator(config.model, config.seed + 1);
+        this.d = new Discriminator(config.model, config.seed + 1, config.stddevGroupSize);
         this.adamG = Adam.official(g.parameters());
         this.adamD = Adam.official(d.parameters());
         this.steps = new TrainingStep(config, g, d, adamG, adamD);

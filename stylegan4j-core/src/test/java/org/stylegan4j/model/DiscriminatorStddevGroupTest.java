@@ -1,0 +1,41 @@
+package org.stylegan4j.model;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.junit.jupiter.api.Test;
+import org.stylegan4j.nn.Engines;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The minibatch-stddev group size of D: sample i shares its group with the samples j where i = j mod (N / group). */
+class DiscriminatorStddevGroupTest {
+
+    private static float[] scores(Discriminator d, float[] images, NDManager m) {
+        return d.forward(m.create(images, new Shape(8, 1, 16, 16)), 0).toFloatArray();
+    }
+
+    @Test
+    void groupSizeDecidesWhichSamplesInfluenceEachOther() {
+        ModelConfig cfg = ModelConfig.preset("digits", 16);
+        Random rng = new Random(1);
+        float[] a = new float[8 * 256];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) rng.nextGaussian();
+        }
+        float[] b = a.clone();
+        for (int k = 0; k < 256; k++) {
+            b[7 * 256 + k] += 1f;
+        }
+        try (Discriminator four = new Discriminator(cfg, 3); Discriminator eight = new Discriminator(cfg, 3, 8);
+             NDManager m = Engines.newManager()) {
+            assertEquals(scores(four, a, m)[0], scores(four, b, m)[0], 0f, "groups of 4: sample 7 is not in sample 0's group");
+            assertNotEquals(scores(four, a, m)[1], scores(four, b, m)[1], "groups of 4: sample 7 is in sample 1's group");
+            assertNotEquals(scores(eight, a, m)[0], scores(eight, b, m)[0], "one group of 8: every sample counts");
+        }
+        assertThrows(IllegalArgumentException.class, () -> new Discriminator(cfg, 3, 0));
+    }
+}
