@@ -70,6 +70,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--gamma", description = "R1 weight gamma.")
     Double gamma;
 
+    @Option(names = "--lr", description = "Adam learning rate at every resolution (replaces the preset's per-resolution rates).")
+    Double lr;
+
     @Option(names = "--mixing", description = "Style-mixing regularisation probability (0 for Table 1 row E).")
     Double mixing;
 
@@ -131,6 +134,13 @@ public final class TrainCommand implements Callable<Integer> {
         if (gamma != null) {
             config.r1Gamma = gamma;
         }
+        if (lr != null) {
+            if (!(lr > 0)) {
+                throw new StyleGanInputException("--lr must be positive");
+            }
+            config.lrBase = lr;
+            config.lrDict = new java.util.TreeMap<>();
+        }
         if (noProgressive) {
             config.progressive = false;
         }
@@ -158,8 +168,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (!Files.exists(resume)) {
             throw new StyleGanInputException(resume + ": no such run directory or snapshot");
         }
-        if (resolution != null || seed != null || mirror != null || loss != null || gamma != null || mixing != null
-                || noProgressive || tickKimg != null || snapshotTicks != null) {
+        if (resolution != null || seed != null || mirror != null || loss != null || gamma != null || lr != null
+                || mixing != null || noProgressive || tickKimg != null || snapshotTicks != null) {
             throw new StyleGanInputException("--resume continues a run with its own config; only --kimg and --minutes may be given");
         }
         return TrainingLoop.resume(resume, dataset);

@@ -136,6 +136,7 @@ class TrainCommandTest {
             {"train", "--data", data.toString(), "--resume", tmp.resolve("nothing").toString()},
             {"train", "--data", data.toString(), "--outdir", tmp.resolve("o4").toString(), "--preset", "nope"},
             {"train", "--data", tmp.resolve("missing").toString(), "--outdir", tmp.resolve("o5").toString()},
+            {"train", "--data", data.toString(), "--outdir", tmp.resolve("o6").toString(), "--lr", "0"},
         };
         for (String[] args : cases) {
             StringWriter err = new StringWriter();
@@ -144,5 +145,6 @@ class TrainCommandTest {
             assertEquals(1, text.lines().count(), text);
             assertTrue(text.startsWith("error: "), text);
         }
+        assertTrue(Files.notExists(tmp.resolve("o6")), "a refused run must not create its directory");
     }
 }
