@@ -1,10 +1,15 @@
 package org.stylegan4j.nn;
 
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 
-import java.util.List;
+import java.io.IOException;
+import java.io.InputStream;
 
 /**
  * Reverse-mode differentiation through the PyTorch engine, including the gradient of a gradient
@@ -43,40 +48,52 @@ public final class Autograd {
      * reached through DJL 0.36 read out of bounds (non-reproducible or NaN input gradients).
      *
      * @param output a loss (scalar) or any differentiable output
-     * @param createGraph whether the gradients themselves get a graph (for gradient penalties)
      */
-    public static void backward(NDArray output, boolean createGraph) {
+    public static void backward(NDArray output) {
         NDArray ones = output.onesLike();
-        JniUtils.backward((PtNDArray) output, (PtNDArray) ones, createGraph, createGraph);
+        JniUtils.backward((PtNDArray) output, (PtNDArray) ones, false, false);
         ones.close();
     }
 
     /**
      * Gradient of {@code output.sum()} with respect to {@code input}, carrying a graph so that a
-     * penalty on it back-propagates into the weights. The weights that produced {@code output} stop
-     * requiring gradients during this pass, so none is accumulated into them: a create-graph
-     * gradient stored on a weight would hold its graph alive (the reference cycle PyTorch warns
-     * about) and memory would grow with every step.
+     * penalty on it back-propagates into the weights. It runs PyTorch's {@code autograd.grad} through
+     * a bundled TorchScript module ({@code input_gradient.pt}, written by
+     * {@code tools/make_input_gradient_module.py}): DJL offers only {@code backward}, which would store
+     * the gradient on {@code input}, where its graph holds {@code input} and itself alive (the
+     * reference cycle PyTorch warns about; memory grew by the discriminator's activations at every R1
+     * step). Nothing is accumulated into any tensor's gradient.
      *
-     * @param output differentiable output
-     * @param input leaf that requires a gradient
-     * @param weights trainable tensors between input and output
-     * @return d sum(output) / d input, same shape as input
+     * @param output differentiable output, recorded with {@code input} requiring a gradient
+     * @param input tensor that requires a gradient
+     * @return d sum(output) / d input, same shape as input, in the manager of {@code output}
      */
-    public static NDArray gradientWithGraph(NDArray output, NDArray input, ParameterStore weights) {
-        List<ParameterStore.Parameter> frozen = weights.trainable().stream()
-                .filter(p -> p.array().hasGradient()).toList();
-        for (ParameterStore.Parameter p : frozen) {
-            p.array().setRequiresGradient(false);
-        }
-        try {
-            backward(output, true);
-        } finally {
-            for (ParameterStore.Parameter p : frozen) {
-                p.array().setRequiresGradient(true);
+    public static NDArray gradientWithGraph(NDArray output, NDArray input) {
+        NDList result = InputGradient.MODULE.getBlock()
+                .forward(new ai.djl.training.ParameterStore(output.getManager(), false), new NDList(output, input), true);
+        NDArray grad = result.get(0);
+        grad.attach(output.getManager());
+        return grad;
+    }
+
+    /** The TorchScript module behind {@link #gradientWithGraph}, loaded once from the classpath. */
+    private static final class InputGradient {
+        private static final Model MODULE = load();
+
+        private static Model load() {
+            Engines.pytorch();
+            Model model = Model.newInstance("input-gradient", Device.cpu(), "PyTorch");
+            try (InputStream in = Autograd.class.getResourceAsStream("input_gradient.pt")) {
+                if (in == null) {
+                    throw new IllegalStateException("input_gradient.pt is missing from the stylegan4j-core jar");
+                }
+                model.load(in);
+                return model;
+            } catch (IOException | MalformedModelException e) {
+                model.close();
+                throw new IllegalStateException("cannot load the bundled input_gradient.pt: " + e.getMessage(), e);
             }
         }
-        return input.getGradient();
     }
 
     /**
@@ -92,8 +109,7 @@ public final class Autograd {
     }
 
     /**
-     * Drops the accumulated gradients of a store's trainable tensors, and with them any graph they
-     * carry (which would otherwise form a reference cycle after a create-graph pass).
+     * Zeroes, in place, the accumulated gradients of a store's trainable tensors.
      *
      * @param store the store
      */

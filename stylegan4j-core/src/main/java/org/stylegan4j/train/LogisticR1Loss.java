@@ -35,7 +35,7 @@ public final class LogisticR1Loss implements GanLoss {
             NDArray x = reals.stopGradient();
             x.setRequiresGradient(true);
             realScores = d.forward(x, lod);
-            penalty = Tensors.scale(R1Penalty.squaredGradientNorm(realScores, x, d, lod).mean(), gamma * 0.5 * penaltyScale);
+            penalty = Tensors.scale(R1Penalty.squaredGradientNorm(realScores, x, lod).mean(), gamma * 0.5 * penaltyScale);
         } else {
             realScores = d.forward(reals, lod);
             penalty = realScores.zerosLike().sum();

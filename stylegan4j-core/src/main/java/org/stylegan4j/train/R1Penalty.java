@@ -1,7 +1,6 @@
 package org.stylegan4j.train;
 
 import ai.djl.ndarray.NDArray;
-import org.stylegan4j.model.Discriminator;
 import org.stylegan4j.nn.Autograd;
 import org.stylegan4j.nn.Tensors;
 
@@ -17,13 +16,12 @@ public final class R1Penalty {
     /**
      * @param realScores D(x) [N, 1], recorded with x requiring a gradient
      * @param reals x
-     * @param d the discriminator that scored them
      * @param lod level of detail; the official gradient is taken with respect to the reals upscaled to
      *            full resolution, which divides the squared norm by 4^floor(lod)
      * @return ||grad||^2 per sample [N], with a graph into D's weights, as the official code computes it
      */
-    public static NDArray squaredGradientNorm(NDArray realScores, NDArray reals, Discriminator d, double lod) {
-        NDArray grad = Autograd.gradientWithGraph(realScores, reals, d.parameters());
+    public static NDArray squaredGradientNorm(NDArray realScores, NDArray reals, double lod) {
+        NDArray grad = Autograd.gradientWithGraph(realScores, reals);
         float scale = (float) Math.pow(4.0, -Math.floor(lod));
         return Tensors.scale(GanLoss.sumPerSample(grad.square()), scale);
     }

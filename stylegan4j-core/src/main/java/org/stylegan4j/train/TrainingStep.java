@@ -98,7 +98,7 @@ public final class TrainingStep {
         try (Autograd.Recording r = Autograd.record()) {
             NDArray fakes = generateForTraining(m, (int) reals.getShape().get(0), lod, rng).stopGradient();
             GanLoss.DiscriminatorLoss dl = loss.discriminatorLoss(d, reals, fakes, lod, rng, penaltyScale);
-            Autograd.backward(dl.total(), false);
+            Autograd.backward(dl.total());
             out = new double[] {dl.total().getFloat(), dl.penalty().getFloat(), dl.realScore().getFloat(),
                 dl.fakeScore().getFloat()};
         }
@@ -124,7 +124,7 @@ public final class TrainingStep {
         try (Autograd.Recording r = Autograd.record()) {
             NDArray fakes = generateForTraining(m, n, lod, rng);
             NDArray lossG = loss.generatorLoss(d.forward(fakes, lod));
-            Autograd.backward(lossG, false);
+            Autograd.backward(lossG);
             value = lossG.getFloat();
         }
         adamG.step(lr);

@@ -52,7 +52,7 @@ public final class WganGpLoss implements GanLoss {
         NDArray mixed = reals.add(fakes.sub(reals).mul(t)).stopGradient();
         mixed.setRequiresGradient(true);
         NDArray mixedScores = d.forward(mixed, lod);
-        NDArray grad = Autograd.gradientWithGraph(mixedScores, mixed, d.parameters());
+        NDArray grad = Autograd.gradientWithGraph(mixedScores, mixed);
         float scale = (float) Math.pow(2.0, -Math.floor(lod));
         NDArray norm = Tensors.scale(GanLoss.sumPerSample(grad.square()).sqrt(), scale);
         NDArray penalty = Tensors.scale(norm.sub(1f).square().mean(), lambda * penaltyScale);

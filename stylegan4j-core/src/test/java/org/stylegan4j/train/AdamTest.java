@@ -19,7 +19,7 @@ class AdamTest {
     private static void setGradient(NDArray p, float[] g) {
         try (NDManager m = p.getManager().newSubManager(); Autograd.Recording r = Autograd.record()) {
             NDArray gg = m.create(g, p.getShape());
-            Autograd.backward(p.mul(gg).sum(), false);
+            Autograd.backward(p.mul(gg).sum());
         }
     }
 

@@ -76,7 +76,7 @@ class GradientCheckTest {
             try (NDManager s = m.newSubManager(); Autograd.Recording r = Autograd.record()) {
                 NDArray in = s.create(x, shape);
                 in.setRequiresGradient(true);
-                Autograd.backward(objective(f.apply(in)), false);
+                Autograd.backward(objective(f.apply(in)));
                 analytic = in.getGradient().toFloatArray();
             }
             double h = 1e-2;

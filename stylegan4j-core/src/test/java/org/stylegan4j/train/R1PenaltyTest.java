@@ -11,6 +11,7 @@ import org.stylegan4j.nn.Engines;
 
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,7 +32,7 @@ class R1PenaltyTest {
         try (NDManager s = m.newSubManager(); Autograd.Recording r = Autograd.record()) {
             NDArray reals = s.create(x, new Shape(4, 1, 8, 8));
             reals.setRequiresGradient(true);
-            double value = R1Penalty.squaredGradientNorm(d.forward(reals, 0), reals, d, 0).sum().getFloat();
+            double value = R1Penalty.squaredGradientNorm(d.forward(reals, 0), reals, 0).sum().getFloat();
             Autograd.clearGradients(d.parameters());
             return value;
         }
@@ -66,9 +67,9 @@ class R1PenaltyTest {
             try (NDManager s = m.newSubManager(); Autograd.Recording r = Autograd.record()) {
                 NDArray reals = s.create(x, new Shape(4, 1, 8, 8));
                 reals.setRequiresGradient(true);
-                NDArray pen = R1Penalty.squaredGradientNorm(d.forward(reals, 0), reals, d, 0).sum();
+                NDArray pen = R1Penalty.squaredGradientNorm(d.forward(reals, 0), reals, 0).sum();
                 Autograd.clearGradients(d.parameters());
-                Autograd.backward(pen, false);
+                Autograd.backward(pen);
                 analytic = w.getGradient().toFloatArray()[5];
             }
             Autograd.clearGradients(d.parameters());
@@ -83,6 +84,30 @@ class R1PenaltyTest {
             double numeric = (up - down) / (2 * hw);
             assertTrue(Math.abs(analytic) > 1e-6, "second-order gradient is zero: " + analytic);
             assertEquals(numeric, analytic, 2e-2 * Math.abs(numeric) + 1e-5);
+        }
+    }
+
+    @Test
+    void inputGradientEqualsBackwardsAndIsNotStoredOnTheInput() {
+        try (Discriminator d = new Discriminator(tiny(), 3); NDManager m = Engines.newManager();
+             Autograd.Recording r = Autograd.record()) {
+            Random rng = new Random(2);
+            float[] x = new float[4 * 64];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) rng.nextGaussian();
+            }
+            NDArray a = org.stylegan4j.nn.Tensors.owned(m, x, new Shape(4, 1, 8, 8));
+            a.setRequiresGradient(true);
+            float[] viaGrad = Autograd.gradientWithGraph(d.forward(a, 0), a).toFloatArray();
+            assertArrayEquals(new float[x.length], a.getGradient().toFloatArray(),
+                    "a gradient with a graph stored on the input would keep the graph alive (memory grew at every R1 step)");
+
+            NDArray b = org.stylegan4j.nn.Tensors.owned(m, x, new Shape(4, 1, 8, 8));
+            b.setRequiresGradient(true);
+            Autograd.backward(d.forward(b, 0));
+            float[] viaBackward = b.getGradient().toFloatArray();
+            assertTrue(Math.abs(viaBackward[0]) > 0, "zero input gradient");
+            assertArrayEquals(viaBackward, viaGrad, 1e-6f);
         }
     }
 }
