@@ -301,4 +301,20 @@ class CliTest {
         assertEquals(0, h.exit());
         assertTrue(h.out().contains("--seeds"));
     }
+
+    @Test
+    void everyOptionIsListedOnceInEveryCommandsHelp() {
+        List<CommandLine> commands = new ArrayList<>(List.of(Main.commandLine()));
+        for (int i = 0; i < commands.size(); i++) {
+            commands.addAll(commands.get(i).getSubcommands().values());
+        }
+        assertTrue(commands.size() > 15, "commands: " + commands.size());
+        for (CommandLine c : commands) {
+            List<String> optionLines = c.getUsageMessage(CommandLine.Help.Ansi.OFF).lines()
+                    .filter(l -> l.matches(" {2,6}-.*")).map(l -> l.trim().split("\\s+")[0])
+                    .toList();
+            assertEquals(optionLines.stream().distinct().count(), optionLines.size(),
+                    c.getCommandName() + " lists an option twice: " + optionLines);
+        }
+    }
 }
