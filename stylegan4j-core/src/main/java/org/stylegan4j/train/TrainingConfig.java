@@ -100,7 +100,6 @@ public final class TrainingConfig {
                 c.minibatchBase = 32;
                 c.minibatchDict = new TreeMap<>(Map.of(8, 64, 16, 32, 32, 32));
                 c.stddevGroupSize = 32;
-                c.lrBase = 0.002;
                 c.lrDict = new TreeMap<>();
                 c.r1Gamma = 5;
                 c.penaltyInterval = 8;
