@@ -11,13 +11,9 @@ Usage: python3 tools/make_input_gradient_module.py stylegan4j-core/src/main/reso
 import sys
 from pathlib import Path
 
-from make_torchscript_fixture import write
+from make_torchscript_fixture import HEADER, write
 
-SOURCE = """class Model(Module):
-  __parameters__ = []
-  __buffers__ = []
-  training : bool
-  def forward(self: __torch__.Model,
+SOURCE = HEADER + """  def forward(self: __torch__.Model,
     y: Tensor,
     x: Tensor) -> Tensor:
     _0 = torch.autograd.grad([y], [x], annotate(List[Optional[Tensor]], [torch.ones_like(y)]), True, True)

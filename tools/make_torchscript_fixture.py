@@ -15,21 +15,19 @@ from pathlib import Path
 
 DATA_PKL = (b"\x80\x02c__torch__\nModel\nq\x00)\x81}q\x01X\x08\x00\x00\x00trainingq\x02\x88sb.")
 CONSTANTS_PKL = b"\x80\x02)q\x00."
-
-MEAN_SRC = """class Model(Module):
+# The class header of a TorchScript module without parameters or buffers; sources append forward().
+HEADER = """class Model(Module):
   __parameters__ = []
   __buffers__ = []
   training : bool
-  def forward(self: __torch__.Model,
+"""
+
+MEAN_SRC = HEADER + """  def forward(self: __torch__.Model,
     x: Tensor) -> Tensor:
     return torch.mean(x, [2, 3])
 """
 
-PAIR_SRC = """class Model(Module):
-  __parameters__ = []
-  __buffers__ = []
-  training : bool
-  def forward(self: __torch__.Model,
+PAIR_SRC = HEADER + """  def forward(self: __torch__.Model,
     x0: Tensor,
     x1: Tensor) -> Tensor:
     d = torch.sub(x0, x1)

@@ -2,6 +2,7 @@ package org.stylegan4j.train;
 
 import org.stylegan4j.StyleGanInputException;
 import org.stylegan4j.model.ModelConfig;
+import org.stylegan4j.nn.MinibatchStddev;
 
 import java.util.Locale;
 import java.util.Map;
@@ -66,7 +67,7 @@ public final class TrainingConfig {
     public Map<Integer, Double> tickKimgDict = new TreeMap<>(Map.of(4, 160.0, 8, 140.0, 16, 120.0, 32, 100.0, 64, 80.0,
             128, 60.0, 256, 40.0, 512, 30.0, 1024, 20.0));
     /** Samples per minibatch-stddev group in D (official 4; min(group, minibatch) is used). */
-    public int stddevGroupSize = 4;
+    public int stddevGroupSize = MinibatchStddev.GROUP_SIZE;
     /** Ticks between network snapshots. */
     public int snapshotTicks = 10;
     /** Columns and rows of the sample grid written every tick. */
