@@ -70,6 +70,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--gamma", description = "R1 weight gamma.")
     Double gamma;
 
+    @Option(names = "--r1-interval", description = "Minibatches between R1/WGAN-GP penalties, scaled by it (1: every minibatch, the paper).")
+    Integer r1Interval;
+
+    @Option(names = "--mbstd-group", description = "Samples per minibatch-stddev group in D (the paper's 4).")
+    Integer mbstdGroup;
+
     @Option(names = "--lr", description = "Adam learning rate at every resolution (replaces the preset's per-resolution rates).")
     Double lr;
 
@@ -78,6 +84,15 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--no-progressive", description = "Train at full resolution from the start.")
     boolean noProgressive;
+
+    @Option(names = "--batch", description = "Minibatch at every resolution (replaces the preset's per-resolution sizes).")
+    Integer batch;
+
+    @Option(names = "--lod-kimg", description = "Thousands of images per stable phase and per fade-in of progressive growing.")
+    Double lodKimg;
+
+    @Option(names = "--ema-kimg", description = "Half-life of G_ema in thousands of images (0: no averaging).")
+    Double emaKimg;
 
     @Option(names = "--tick-kimg", description = "Thousands of images per tick (log line and sample grid), at every resolution.")
     Double tickKimg;
@@ -134,6 +149,18 @@ public final class TrainCommand implements Callable<Integer> {
         if (gamma != null) {
             config.r1Gamma = gamma;
         }
+        if (r1Interval != null) {
+            if (r1Interval < 1) {
+                throw new StyleGanInputException("--r1-interval must be at least 1");
+            }
+            config.penaltyInterval = r1Interval;
+        }
+        if (mbstdGroup != null) {
+            if (mbstdGroup < 1) {
+                throw new StyleGanInputException("--mbstd-group must be at least 1");
+            }
+            config.stddevGroupSize = mbstdGroup;
+        }
         if (lr != null) {
             if (!(lr > 0)) {
                 throw new StyleGanInputException("--lr must be positive");
@@ -143,6 +170,34 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (noProgressive) {
             config.progressive = false;
+        }
+        if (batch != null) {
+            if (batch < 1) {
+                throw new StyleGanInputException("--batch must be positive");
+            }
+            config.minibatchBase = batch;
+            config.minibatchDict = new java.util.TreeMap<>();
+        }
+        java.util.Set<Integer> minibatches = new java.util.TreeSet<>(config.minibatchDict.values());
+        minibatches.add(config.minibatchBase);
+        for (int mb : minibatches) {
+            if (mb % Math.min(config.stddevGroupSize, mb) != 0) {
+                throw new StyleGanInputException("the minibatch " + mb + " is not a multiple of the minibatch-stddev group "
+                        + config.stddevGroupSize + " (see --batch and --mbstd-group)");
+            }
+        }
+        if (lodKimg != null) {
+            if (!(lodKimg > 0)) {
+                throw new StyleGanInputException("--lod-kimg must be positive");
+            }
+            config.lodTrainingKimg = lodKimg;
+            config.lodTransitionKimg = lodKimg;
+        }
+        if (emaKimg != null) {
+            if (!(emaKimg >= 0)) {
+                throw new StyleGanInputException("--ema-kimg must be zero or positive");
+            }
+            config.gSmoothingKimg = emaKimg;
         }
         if (kimg != null) {
             config.totalKimg = kimg;
@@ -169,7 +224,8 @@ public final class TrainCommand implements Callable<Integer> {
             throw new StyleGanInputException(resume + ": no such run directory or snapshot");
         }
         if (resolution != null || seed != null || mirror != null || loss != null || gamma != null || lr != null
-                || mixing != null || noProgressive || tickKimg != null || snapshotTicks != null) {
+                || mixing != null || noProgressive || tickKimg != null || snapshotTicks != null || batch != null
+                || lodKimg != null || emaKimg != null || r1Interval != null || mbstdGroup != null) {
             throw new StyleGanInputException("--resume continues a run with its own config; only --kimg and --minutes may be given");
         }
         return TrainingLoop.resume(resume, dataset);

@@ -140,6 +140,12 @@ class TrainCommandTest {
             {"train", "--data", data.toString(), "--outdir", tmp.resolve("o4").toString(), "--preset", "nope"},
             {"train", "--data", tmp.resolve("missing").toString(), "--outdir", tmp.resolve("o5").toString()},
             {"train", "--data", data.toString(), "--outdir", tmp.resolve("o6").toString(), "--lr", "0"},
+            {"train", "--data", data.toString(), "--outdir", tmp.resolve("o7").toString(), "--batch", "48"},
+            {"train", "--data", data.toString(), "--outdir", tmp.resolve("o8").toString(), "--batch", "0"},
+            {"train", "--data", data.toString(), "--outdir", tmp.resolve("o9").toString(), "--lod-kimg", "-1"},
+            {"train", "--data", data.toString(), "--outdir", tmp.resolve("o10").toString(), "--ema-kimg", "NaN"},
+            {"train", "--data", data.toString(), "--outdir", tmp.resolve("o11").toString(), "--r1-interval", "0"},
+            {"train", "--data", data.toString(), "--outdir", tmp.resolve("o12").toString(), "--mbstd-group", "3"},
         };
         for (String[] args : cases) {
             StringWriter err = new StringWriter();
@@ -148,6 +154,8 @@ class TrainCommandTest {
             assertEquals(1, text.lines().count(), text);
             assertTrue(text.startsWith("error: "), text);
         }
-        assertTrue(Files.notExists(tmp.resolve("o6")), "a refused run must not create its directory");
+        for (String refused : new String[] {"o6", "o7", "o8", "o9", "o10", "o11", "o12"}) {
+            assertTrue(Files.notExists(tmp.resolve(refused)), "a refused run must not create its directory");
+        }
     }
 }

@@ -57,6 +57,11 @@ class AdamTest {
                 float[] before = p.toFloatArray();
                 assertFalse(adam.step(0.01));
                 assertEquals(before[1], p.toFloatArray()[1]);
+                Autograd.clearGradients(store);
+                setGradient(p, new float[] {Float.NEGATIVE_INFINITY, 1f});
+                assertFalse(adam.step(0.01));
+                assertEquals(before[1], p.toFloatArray()[1]);
+                assertEquals(0, adam.steps());
             }
         }
     }
