@@ -23,6 +23,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -73,7 +76,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--r1-interval", description = "Minibatches between R1/WGAN-GP penalties, scaled by it (1: every minibatch, the paper).")
     Integer r1Interval;
 
-    @Option(names = "--mbstd-group", description = "Samples per minibatch-stddev group in D (the paper's 4).")
+    @Option(names = "--mbstd-group", description = "Samples per minibatch-stddev group in D (the paper's 4; the digits preset uses 32).")
     Integer mbstdGroup;
 
     @Option(names = "--lr", description = "Adam learning rate at every resolution (replaces the preset's per-resolution rates).")
@@ -166,7 +169,7 @@ public final class TrainCommand implements Callable<Integer> {
                 throw new StyleGanInputException("--lr must be positive");
             }
             config.lrBase = lr;
-            config.lrDict = new java.util.TreeMap<>();
+            config.lrDict = new TreeMap<>();
         }
         if (noProgressive) {
             config.progressive = false;
@@ -176,9 +179,9 @@ public final class TrainCommand implements Callable<Integer> {
                 throw new StyleGanInputException("--batch must be positive");
             }
             config.minibatchBase = batch;
-            config.minibatchDict = new java.util.TreeMap<>();
+            config.minibatchDict = new TreeMap<>();
         }
-        java.util.Set<Integer> minibatches = new java.util.TreeSet<>(config.minibatchDict.values());
+        Set<Integer> minibatches = new TreeSet<>(config.minibatchDict.values());
         minibatches.add(config.minibatchBase);
         for (int mb : minibatches) {
             if (mb % Math.min(config.stddevGroupSize, mb) != 0) {
@@ -207,7 +210,7 @@ public final class TrainCommand implements Callable<Integer> {
                 throw new StyleGanInputException("--tick-kimg must be positive");
             }
             config.tickKimgBase = tickKimg;
-            config.tickKimgDict = new java.util.TreeMap<>();
+            config.tickKimgDict = new TreeMap<>();
         }
         if (snapshotTicks != null) {
             if (snapshotTicks < 1) {
