@@ -108,11 +108,11 @@ public final class TrainCommand implements Callable<Integer> {
         if ((outdir == null) == (resume == null)) {
             throw new StyleGanInputException("give exactly one of --outdir (a new run) or --resume (an existing run)");
         }
-        if (minutes != null && !(minutes > 0)) {
-            throw new StyleGanInputException("--minutes must be positive");
+        if (minutes != null) {
+            positive("--minutes", minutes);
         }
-        if (kimg != null && !(kimg > 0)) {
-            throw new StyleGanInputException("--kimg must be positive");
+        if (kimg != null) {
+            positive("--kimg", kimg);
         }
         PrintWriter out = spec.commandLine().getOut();
         try (ImageDataset dataset = ImageDataset.open(data)) {
@@ -153,32 +153,20 @@ public final class TrainCommand implements Callable<Integer> {
             config.r1Gamma = gamma;
         }
         if (r1Interval != null) {
-            if (r1Interval < 1) {
-                throw new StyleGanInputException("--r1-interval must be at least 1");
-            }
-            config.penaltyInterval = r1Interval;
+            config.penaltyInterval = atLeastOne("--r1-interval", r1Interval);
         }
         if (mbstdGroup != null) {
-            if (mbstdGroup < 1) {
-                throw new StyleGanInputException("--mbstd-group must be at least 1");
-            }
-            config.stddevGroupSize = mbstdGroup;
+            config.stddevGroupSize = atLeastOne("--mbstd-group", mbstdGroup);
         }
         if (lr != null) {
-            if (!(lr > 0)) {
-                throw new StyleGanInputException("--lr must be positive");
-            }
-            config.lrBase = lr;
+            config.lrBase = positive("--lr", lr);
             config.lrDict = new TreeMap<>();
         }
         if (noProgressive) {
             config.progressive = false;
         }
         if (batch != null) {
-            if (batch < 1) {
-                throw new StyleGanInputException("--batch must be positive");
-            }
-            config.minibatchBase = batch;
+            config.minibatchBase = (int) positive("--batch", batch);
             config.minibatchDict = new TreeMap<>();
         }
         Set<Integer> minibatches = new TreeSet<>(config.minibatchDict.values());
@@ -190,10 +178,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         if (lodKimg != null) {
-            if (!(lodKimg > 0)) {
-                throw new StyleGanInputException("--lod-kimg must be positive");
-            }
-            config.lodTrainingKimg = lodKimg;
+            config.lodTrainingKimg = positive("--lod-kimg", lodKimg);
             config.lodTransitionKimg = lodKimg;
         }
         if (emaKimg != null) {
@@ -206,20 +191,28 @@ public final class TrainCommand implements Callable<Integer> {
             config.totalKimg = kimg;
         }
         if (tickKimg != null) {
-            if (!(tickKimg > 0)) {
-                throw new StyleGanInputException("--tick-kimg must be positive");
-            }
-            config.tickKimgBase = tickKimg;
+            config.tickKimgBase = positive("--tick-kimg", tickKimg);
             config.tickKimgDict = new TreeMap<>();
         }
         if (snapshotTicks != null) {
-            if (snapshotTicks < 1) {
-                throw new StyleGanInputException("--snapshot-ticks must be at least 1");
-            }
-            config.snapshotTicks = snapshotTicks;
+            config.snapshotTicks = atLeastOne("--snapshot-ticks", snapshotTicks);
         }
         OutputFiles.directory(outdir);
         return TrainingLoop.start(config, dataset, outdir);
+    }
+
+    private static double positive(String option, double value) {
+        if (!(value > 0)) {
+            throw new StyleGanInputException(option + " must be positive");
+        }
+        return value;
+    }
+
+    private static int atLeastOne(String option, int value) {
+        if (value < 1) {
+            throw new StyleGanInputException(option + " must be at least 1");
+        }
+        return value;
     }
 
     private TrainingLoop resumeRun(ImageDataset dataset) {
