@@ -79,6 +79,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--mbstd-group", description = "Samples per minibatch-stddev group in D (the paper's 4; the digits preset uses 32).")
     Integer mbstdGroup;
 
+    @Option(names = "--mbstd-features", description = "Minibatch-stddev features in D, each over an equal share of the 4x4 channels (the paper's 1).")
+    Integer mbstdFeatures;
+
+    @Option(names = "--pack", description = "Images D scores together as one input (PacGAN; 1: the paper).")
+    Integer pack;
+
     @Option(names = "--lr", description = "Adam learning rate at every resolution (replaces the preset's per-resolution rates).")
     Double lr;
 
@@ -158,6 +164,17 @@ public final class TrainCommand implements Callable<Integer> {
         if (mbstdGroup != null) {
             config.stddevGroupSize = atLeastOne("--mbstd-group", mbstdGroup);
         }
+        if (mbstdFeatures != null) {
+            int channels = model.nf(1);
+            if (mbstdFeatures < 1 || channels % mbstdFeatures != 0) {
+                throw new StyleGanInputException("--mbstd-features must divide the discriminator's " + channels
+                        + " channels at 4x4, got " + mbstdFeatures);
+            }
+            config.stddevFeatures = mbstdFeatures;
+        }
+        if (pack != null) {
+            config.pack = atLeastOne("--pack", pack);
+        }
         if (lr != null) {
             config.lrBase = positive("--lr", lr);
             config.lrDict = new TreeMap<>();
@@ -172,9 +189,14 @@ public final class TrainCommand implements Callable<Integer> {
         Set<Integer> minibatches = new TreeSet<>(config.minibatchDict.values());
         minibatches.add(config.minibatchBase);
         for (int mb : minibatches) {
-            if (mb % Math.min(config.stddevGroupSize, mb) != 0) {
-                throw new StyleGanInputException("the minibatch " + mb + " is not a multiple of the minibatch-stddev group "
-                        + config.stddevGroupSize + " (see --batch and --mbstd-group)");
+            if (mb % config.pack != 0) {
+                throw new StyleGanInputException("the minibatch " + mb + " is not a multiple of the pack size "
+                        + config.pack + " (see --batch and --pack)");
+            }
+            int scored = mb / config.pack;
+            if (scored % Math.min(config.stddevGroupSize, scored) != 0) {
+                throw new StyleGanInputException("the " + scored + " inputs of D per minibatch are not a multiple of the "
+                        + "minibatch-stddev group " + config.stddevGroupSize + " (see --batch, --pack and --mbstd-group)");
             }
         }
         if (lodKimg != null) {
@@ -221,7 +243,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (resolution != null || seed != null || mirror != null || loss != null || gamma != null || lr != null
                 || mixing != null || noProgressive || tickKimg != null || snapshotTicks != null || batch != null
-                || lodKimg != null || emaKimg != null || r1Interval != null || mbstdGroup != null) {
+                || lodKimg != null || emaKimg != null || r1Interval != null || mbstdGroup != null
+                || mbstdFeatures != null || pack != null) {
             throw new StyleGanInputException("--resume continues a run with its own config; only --kimg and --minutes may be given");
         }
         return TrainingLoop.resume(resume, dataset);

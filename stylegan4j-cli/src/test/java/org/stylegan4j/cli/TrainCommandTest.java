@@ -146,6 +146,9 @@ class TrainCommandTest {
             {"train", "--data", data.toString(), "--outdir", tmp.resolve("o10").toString(), "--ema-kimg", "NaN"},
             {"train", "--data", data.toString(), "--outdir", tmp.resolve("o11").toString(), "--r1-interval", "0"},
             {"train", "--data", data.toString(), "--outdir", tmp.resolve("o12").toString(), "--mbstd-group", "3"},
+            {"train", "--data", data.toString(), "--outdir", tmp.resolve("o13").toString(), "--mbstd-features", "3"},
+            {"train", "--data", data.toString(), "--outdir", tmp.resolve("o14").toString(), "--pack", "3"},
+            {"train", "--data", data.toString(), "--outdir", tmp.resolve("o15").toString(), "--pack", "0"},
         };
         for (String[] args : cases) {
             StringWriter err = new StringWriter();
@@ -154,7 +157,7 @@ class TrainCommandTest {
             assertEquals(1, text.lines().count(), text);
             assertTrue(text.startsWith("error: "), text);
         }
-        for (String refused : new String[] {"o6", "o7", "o8", "o9", "o10", "o11", "o12"}) {
+        for (String refused : new String[] {"o6", "o7", "o8", "o9", "o10", "o11", "o12", "o13", "o14", "o15"}) {
             assertTrue(Files.notExists(tmp.resolve(refused)), "a refused run must not create its directory");
         }
     }

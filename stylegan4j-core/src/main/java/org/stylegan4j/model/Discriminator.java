@@ -27,6 +27,8 @@ public final class Discriminator implements AutoCloseable {
 
     private final ModelConfig config;
     private final int stddevGroupSize;
+    private final int stddevFeatures;
+    private final int pack;
     private final NDManager manager;
     private final ParameterStore store;
     private final List<Conv2d> fromRgb = new ArrayList<>();
@@ -39,33 +41,59 @@ public final class Discriminator implements AutoCloseable {
     private final Dense dense1;
 
     /**
+     * What the discriminator does beyond the architecture of the model config.
+     *
+     * @param stddevGroupSize samples per minibatch-stddev group (the official 4, or larger for a stronger
+     *                        diversity signal, as stylegan2-ada's small-data configurations use)
+     * @param stddevFeatures minibatch-stddev features (the official 1); the 4x4 convolution takes that many
+     *                       extra input channels, which must divide the channels at 4x4
+     * @param pack images scored together as one input (PacGAN, Lin et al. 2018; 1 = the paper): fromRGB takes
+     *             pack times the image channels and a minibatch of N images gets N / pack scores
+     */
+    public record Options(int stddevGroupSize, int stddevFeatures, int pack) {
+
+        /** The official discriminator: groups of 4, one stddev feature, no packing. */
+        public static final Options OFFICIAL = new Options(MinibatchStddev.GROUP_SIZE, MinibatchStddev.NUM_FEATURES, 1);
+    }
+
+    /**
      * Builds a freshly initialised discriminator with the official tensors in the official order.
      *
      * @param config architecture (resolution, channels, feature maps)
      * @param seed seed of the initial weights
      */
     public Discriminator(ModelConfig config, long seed) {
-        this(config, seed, MinibatchStddev.GROUP_SIZE);
+        this(config, seed, Options.OFFICIAL);
     }
 
     /**
-     * Builds a freshly initialised discriminator with a chosen minibatch-stddev group size.
+     * Builds a freshly initialised discriminator with chosen minibatch-stddev and packing options.
      *
      * @param config architecture (resolution, channels, feature maps)
      * @param seed seed of the initial weights
-     * @param stddevGroupSize samples per minibatch-stddev group (the official 4, or larger for a stronger
-     *                        diversity signal, as stylegan2-ada's small-data configurations use)
+     * @param options minibatch-stddev group and features, packing
      */
-    public Discriminator(ModelConfig config, long seed, int stddevGroupSize) {
-        if (stddevGroupSize < 1) {
-            throw new IllegalArgumentException("the minibatch-stddev group size must be positive, got " + stddevGroupSize);
+    public Discriminator(ModelConfig config, long seed, Options options) {
+        if (options.stddevGroupSize() < 1) {
+            throw new IllegalArgumentException("the minibatch-stddev group size must be positive, got "
+                    + options.stddevGroupSize());
         }
-        this.stddevGroupSize = stddevGroupSize;
+        if (options.stddevFeatures() < 1 || config.nf(1) % options.stddevFeatures() != 0) {
+            throw new IllegalArgumentException("the minibatch-stddev features must divide the " + config.nf(1)
+                    + " channels at 4x4, got " + options.stddevFeatures());
+        }
+        if (options.pack() < 1) {
+            throw new IllegalArgumentException("the pack size must be positive, got " + options.pack());
+        }
+        this.stddevGroupSize = options.stddevGroupSize();
+        this.stddevFeatures = options.stddevFeatures();
+        this.pack = options.pack();
         this.config = config;
         this.manager = Engines.newManager();
         this.store = new ParameterStore(manager, seed);
         int r = config.resolutionLog2();
-        fromRgb.add(new Conv2d(store, "FromRGB_lod0", config.numChannels(), config.nf(r - 1), 1, EqualizedLr.RELU_GAIN, true));
+        int inputChannels = config.numChannels() * pack;
+        fromRgb.add(new Conv2d(store, "FromRGB_lod0", inputChannels, config.nf(r - 1), 1, EqualizedLr.RELU_GAIN, true));
         for (int res = r; res >= 3; res--) {
             int size = 1 << res;
             String scope = size + "x" + size;
@@ -75,13 +103,18 @@ public final class Discriminator implements AutoCloseable {
             blurs.add(new Blur(manager, c));
             conv1Down.add(new Conv2dDownscale2d(store, scope + ".Conv1_down", c, out, size >= 128));
             conv1Bias.add(store.create(scope + ".Conv1_down.bias", new Shape(out), true, ParameterStore.Init.zeros()));
-            fromRgb.add(new Conv2d(store, "FromRGB_lod" + (r - res + 1), config.numChannels(), out, 1,
+            fromRgb.add(new Conv2d(store, "FromRGB_lod" + (r - res + 1), inputChannels, out, 1,
                     EqualizedLr.RELU_GAIN, true));
         }
         int nf1 = config.nf(1);
-        conv4x4 = new Conv2d(store, "4x4.Conv", nf1 + 1, nf1, 3, EqualizedLr.RELU_GAIN, true);
+        conv4x4 = new Conv2d(store, "4x4.Conv", nf1 + stddevFeatures, nf1, 3, EqualizedLr.RELU_GAIN, true);
         dense0 = new Dense(store, "4x4.Dense0", nf1 * 16, config.nf(0), EqualizedLr.RELU_GAIN, 1.0, true);
         dense1 = new Dense(store, "4x4.Dense1", config.nf(0), 1, 1.0, 1.0, true);
+    }
+
+    /** @return images per score (1 unless packing) */
+    public int pack() {
+        return pack;
     }
 
     /** @return the architecture */
@@ -104,9 +137,10 @@ public final class Discriminator implements AutoCloseable {
      * 2^(R - floor(lod)); this equals the official network applied to their nearest-neighbour
      * upscale, which it box-averages back down.
      *
-     * @param images [N, channels, 2^(R - floor(lod)), same]
+     * @param images [N, channels, 2^(R - floor(lod)), same]; with packing, images i * pack to i * pack + pack - 1
+     *               form the i-th input
      * @param lod level of detail in [0, R - 2]
-     * @return scores [N, 1]
+     * @return scores [N / pack, 1]
      */
     public NDArray forward(NDArray images, double lod) {
         int r = config.resolutionLog2();
@@ -121,6 +155,11 @@ public final class Discriminator implements AutoCloseable {
             throw new IllegalArgumentException("images must be " + expected + "x" + expected + " at lod " + lod
                     + ", got " + images.getShape());
         }
+        long count = images.getShape().get(0);
+        if (count % pack != 0) {
+            throw new IllegalArgumentException("minibatch " + count + " is not a multiple of the pack size " + pack);
+        }
+        images = images.reshape(count / pack, images.getShape().get(1) * pack, expected, expected);
         NDArray x = LeakyReLU.apply(fromRgb.get(k).forward(images));
         for (int res = top; res >= 3; res--) {
             x = block(res, x);
@@ -130,7 +169,7 @@ public final class Discriminator implements AutoCloseable {
             }
         }
         long n = x.getShape().get(0);
-        x = MinibatchStddev.apply(x, stddevGroupSize);
+        x = MinibatchStddev.apply(x, stddevGroupSize, stddevFeatures);
         x = LeakyReLU.apply(conv4x4.forward(x));
         x = LeakyReLU.apply(dense0.forward(x.reshape(n, -1)));
         return dense1.forward(x);
@@ -154,10 +193,10 @@ public final class Discriminator implements AutoCloseable {
         return out;
     }
 
-    /** @return multiply-adds times two to score one full-resolution image */
+    /** @return multiply-adds times two to score one full-resolution image (with packing, a share of its pack) */
     public long flopsPerImage() {
         int r = config.resolutionLog2();
-        long total = 2L * config.numChannels() * config.nf(r - 1) * (1L << (2 * r));
+        long total = 2L * config.numChannels() * pack * config.nf(r - 1) * (1L << (2 * r));
         for (int res = r; res >= 3; res--) {
             int size = 1 << res;
             int i = r - res;
@@ -165,8 +204,8 @@ public final class Discriminator implements AutoCloseable {
             total += 2L * 9 * c * c * size * size + 2L * 9 * c * size * size + conv1Down.get(i).flops(size, size);
         }
         int nf1 = config.nf(1);
-        total += 2L * 9 * (nf1 + 1) * nf1 * 16 + dense0.flops() + dense1.flops();
-        return total;
+        total += 2L * 9 * (nf1 + stddevFeatures) * nf1 * 16 + dense0.flops() + dense1.flops();
+        return total / pack;
     }
 
     @Override

@@ -61,6 +61,20 @@ public interface GanLoss {
     }
 
     /**
+     * Sum over every axis but the batch axis, then over the images that share a score (a pack of a
+     * packing discriminator).
+     *
+     * @param x [N, ...]
+     * @param scores S scores of those N images, N a multiple of S
+     * @return [S]
+     */
+    static NDArray sumPerScore(NDArray x, long scores) {
+        NDArray y = sumPerSample(x);
+        long n = y.getShape().get(0);
+        return n == scores ? y : y.reshape(scores, n / scores).sum(new int[] {1});
+    }
+
+    /**
      * Sum over every axis but the batch axis.
      *
      * @param x [N, ...]

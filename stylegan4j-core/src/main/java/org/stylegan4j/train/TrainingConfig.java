@@ -68,6 +68,10 @@ public final class TrainingConfig {
             128, 60.0, 256, 40.0, 512, 30.0, 1024, 20.0));
     /** Samples per minibatch-stddev group in D (official 4; min(group, minibatch) is used). */
     public int stddevGroupSize = MinibatchStddev.GROUP_SIZE;
+    /** Minibatch-stddev features appended in D (official 1), each over an equal share of the channels at 4x4. */
+    public int stddevFeatures = MinibatchStddev.NUM_FEATURES;
+    /** Images D scores together as one input (PacGAN; 1 = the paper). */
+    public int pack = 1;
     /** Ticks between network snapshots. */
     public int snapshotTicks = 10;
     /** Columns and rows of the sample grid written every tick. */

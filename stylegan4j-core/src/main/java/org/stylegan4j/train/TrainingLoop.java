@@ -104,7 +104,8 @@ public final class TrainingLoop implements AutoCloseable {
         this.runDir = runDir;
         this.g = new Generator(config.model, config.seed);
         this.gEma = new Generator(config.model, config.seed);
-        this.d = new Discriminator(config.model, config.seed + 1, config.stddevGroupSize);
+        this.d = new Discriminator(config.model, config.seed + 1,
+                new Discriminator.Options(config.stddevGroupSize, config.stddevFeatures, config.pack));
         this.adamG = Adam.official(g.parameters());
         this.adamD = Adam.official(d.parameters());
         this.steps = new TrainingStep(config, g, d, adamG, adamD);

@@ -54,7 +54,7 @@ public final class WganGpLoss implements GanLoss {
         NDArray mixedScores = d.forward(mixed, lod);
         NDArray grad = Autograd.gradientWithGraph(mixedScores, mixed);
         float scale = (float) Math.pow(2.0, -Math.floor(lod));
-        NDArray norm = Tensors.scale(GanLoss.sumPerSample(grad.square()).sqrt(), scale);
+        NDArray norm = Tensors.scale(GanLoss.sumPerScore(grad.square(), mixedScores.getShape().get(0)).sqrt(), scale);
         NDArray penalty = Tensors.scale(norm.sub(1f).square().mean(), lambda * penaltyScale);
         NDArray total = fakeScores.mean().sub(realScores.mean()).add(penalty).add(drift);
         return new DiscriminatorLoss(total, realScores.mean(), fakeScores.mean(), penalty);

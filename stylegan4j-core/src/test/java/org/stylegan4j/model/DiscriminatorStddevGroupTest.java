@@ -30,12 +30,26 @@ class DiscriminatorStddevGroupTest {
         for (int k = 0; k < 256; k++) {
             b[7 * 256 + k] += 1f;
         }
-        try (Discriminator four = new Discriminator(cfg, 3); Discriminator eight = new Discriminator(cfg, 3, 8);
+        try (Discriminator four = new Discriminator(cfg, 3); Discriminator eight = new Discriminator(cfg, 3, new Discriminator.Options(8, 1, 1));
              NDManager m = Engines.newManager()) {
             assertEquals(scores(four, a, m)[0], scores(four, b, m)[0], 0f, "groups of 4: sample 7 is not in sample 0's group");
             assertNotEquals(scores(four, a, m)[1], scores(four, b, m)[1], "groups of 4: sample 7 is in sample 1's group");
             assertNotEquals(scores(eight, a, m)[0], scores(eight, b, m)[0], "one group of 8: every sample counts");
         }
-        assertThrows(IllegalArgumentException.class, () -> new Discriminator(cfg, 3, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Discriminator(cfg, 3, new Discriminator.Options(0, 1, 1)));
+    }
+
+    @Test
+    void stddevFeaturesWidenOnlyThe4x4Convolution() {
+        ModelConfig cfg = ModelConfig.preset("digits", 16);
+        int nf1 = cfg.nf(1);
+        try (Discriminator one = new Discriminator(cfg, 3); Discriminator many = new Discriminator(cfg, 3, new Discriminator.Options(4, nf1, 1))) {
+            long extra = (long) (nf1 - 1) * nf1 * 9;
+            assertEquals(one.parameterCount() + extra, many.parameterCount());
+            assertEquals(new ai.djl.ndarray.types.Shape(nf1, 2 * nf1, 3, 3),
+                    many.parameters().get("4x4.Conv.weight").array().getShape());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Discriminator(cfg, 3, new Discriminator.Options(4, 3, 1)));
+        assertEquals("the minibatch-stddev features must divide the " + nf1 + " channels at 4x4, got 3", e.getMessage());
     }
 }

@@ -356,6 +356,32 @@ class LayersTest {
     }
 
     @Test
+    void minibatchStddevWithOneFeaturePerChannelGroup() {
+        // the data of the test above; F = 2 splits the 2 channels into groups of one: no averaging over channels
+        float[] v = new float[8 * 2 * 4];
+        for (int b = 0; b < 8; b++) {
+            for (int p = 0; p < 4; p++) {
+                v[(b * 2) * 4 + p] = b;
+                v[(b * 2 + 1) * 4 + p] = b % 2 == 0 ? b : 3 * b;
+            }
+        }
+        NDArray y = MinibatchStddev.apply(array(new Shape(8, 2, 2, 2), v), 4, 2);
+        assertEquals(new Shape(8, 4, 2, 2), y.getShape());
+        float[] out = y.toFloatArray();
+        for (int b = 0; b < 8; b++) {
+            assertArrayEquals(slice(v, b * 8, b * 8 + 8), slice(out, b * 16, b * 16 + 8), 0f);
+            float second = (float) Math.sqrt(b % 2 == 0 ? 5.0 : 45.0);
+            for (int p = 0; p < 4; p++) {
+                assertEquals((float) Math.sqrt(5.0), out[b * 16 + 8 + p], 1e-5f, "sample " + b);
+                assertEquals(second, out[b * 16 + 12 + p], 1e-5f, "sample " + b);
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> MinibatchStddev.apply(array(new Shape(4, 3, 1, 1), new float[12]), 4, 2));
+        assertEquals("3 channels cannot be split into 2 stddev features", e.getMessage());
+    }
+
+    @Test
     void minibatchStddevSmallBatchesAndIndivisibleBatch() {
         NDArray two = MinibatchStddev.apply(array(new Shape(2, 1, 1, 1), 0, 2), 4);
         // group of 2: mean 1, biased variance 1
