@@ -140,7 +140,7 @@ class TrainCommandTest {
             {"train", "--data", data.toString(), "--outdir", tmp.resolve("o4").toString(), "--preset", "nope"},
             {"train", "--data", tmp.resolve("missing").toString(), "--outdir", tmp.resolve("o5").toString()},
             {"train", "--data", data.toString(), "--outdir", tmp.resolve("o6").toString(), "--lr", "0"},
-            {"train", "--data", data.toString(), "--outdir", tmp.resolve("o7").toString(), "--batch", "48"},
+            {"train", "--data", data.toString(), "--outdir", tmp.resolve("o7").toString(), "--batch", "36", "--mbstd-group", "8"},
             {"train", "--data", data.toString(), "--outdir", tmp.resolve("o8").toString(), "--batch", "0"},
             {"train", "--data", data.toString(), "--outdir", tmp.resolve("o9").toString(), "--lod-kimg", "-1"},
             {"train", "--data", data.toString(), "--outdir", tmp.resolve("o10").toString(), "--ema-kimg", "NaN"},
