@@ -326,9 +326,8 @@ class LayersTest {
         }
     }
 
-    @Test
-    void minibatchStddevUsesStridedGroupsAndAppendsLastChannel() {
-        // N = 8, C = 2, 2x2: x[b, 0] = b, x[b, 1] = b (even b) or 3b (odd b), constant over pixels
+    /** N = 8, C = 2, 2x2: x[b, 0] = b, x[b, 1] = b (even b) or 3b (odd b), constant over pixels. */
+    private static float[] stddevData() {
         float[] v = new float[8 * 2 * 4];
         for (int b = 0; b < 8; b++) {
             for (int p = 0; p < 4; p++) {
@@ -336,6 +335,12 @@ class LayersTest {
                 v[(b * 2 + 1) * 4 + p] = b % 2 == 0 ? b : 3 * b;
             }
         }
+        return v;
+    }
+
+    @Test
+    void minibatchStddevUsesStridedGroupsAndAppendsLastChannel() {
+        float[] v = stddevData();
         NDArray x = array(new Shape(8, 2, 2, 2), v);
         NDArray y = MinibatchStddev.apply(x, MinibatchStddev.GROUP_SIZE);
         assertEquals(new Shape(8, 3, 2, 2), y.getShape());
@@ -357,14 +362,8 @@ class LayersTest {
 
     @Test
     void minibatchStddevWithOneFeaturePerChannelGroup() {
-        // the data of the test above; F = 2 splits the 2 channels into groups of one: no averaging over channels
-        float[] v = new float[8 * 2 * 4];
-        for (int b = 0; b < 8; b++) {
-            for (int p = 0; p < 4; p++) {
-                v[(b * 2) * 4 + p] = b;
-                v[(b * 2 + 1) * 4 + p] = b % 2 == 0 ? b : 3 * b;
-            }
-        }
+        // F = 2 splits the 2 channels into groups of one: no averaging over channels
+        float[] v = stddevData();
         NDArray y = MinibatchStddev.apply(array(new Shape(8, 2, 2, 2), v), 4, 2);
         assertEquals(new Shape(8, 4, 2, 2), y.getShape());
         float[] out = y.toFloatArray();
