@@ -46,7 +46,7 @@ class DiscriminatorStddevGroupTest {
         try (Discriminator one = new Discriminator(cfg, 3); Discriminator many = new Discriminator(cfg, 3, new Discriminator.Options(4, nf1, 1))) {
             long extra = (long) (nf1 - 1) * nf1 * 9;
             assertEquals(one.parameterCount() + extra, many.parameterCount());
-            assertEquals(new ai.djl.ndarray.types.Shape(nf1, 2 * nf1, 3, 3),
+            assertEquals(new Shape(nf1, 2 * nf1, 3, 3),
                     many.parameters().get("4x4.Conv.weight").array().getShape());
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Discriminator(cfg, 3, new Discriminator.Options(4, 3, 1)));
