@@ -103,6 +103,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--ema-kimg", description = "Half-life of G_ema in thousands of images (0: no averaging).")
     Double emaKimg;
 
+    @Option(names = "--lr-rampdown", description = "Share of the run's images (--kimg) at its end over which the "
+            + "learning rate falls to 0 along a half cosine (0: constant, the paper).")
+    Double lrRampdown;
+
     @Option(names = "--tick-kimg", description = "Thousands of images per tick (log line and sample grid), at every resolution.")
     Double tickKimg;
 
@@ -209,6 +213,12 @@ public final class TrainCommand implements Callable<Integer> {
             }
             config.gSmoothingKimg = emaKimg;
         }
+        if (lrRampdown != null) {
+            if (!(lrRampdown >= 0 && lrRampdown <= 1)) {
+                throw new StyleGanInputException("--lr-rampdown must be between 0 and 1, got " + lrRampdown);
+            }
+            config.lrRampdown = lrRampdown;
+        }
         if (kimg != null) {
             config.totalKimg = kimg;
         }
@@ -243,7 +253,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (resolution != null || seed != null || mirror != null || loss != null || gamma != null || lr != null
                 || mixing != null || noProgressive || tickKimg != null || snapshotTicks != null || batch != null
-                || lodKimg != null || emaKimg != null || r1Interval != null || mbstdGroup != null
+                || lodKimg != null || emaKimg != null || lrRampdown != null || r1Interval != null || mbstdGroup != null
                 || mbstdFeatures != null || pack != null) {
             throw new StyleGanInputException("--resume continues a run with its own config; only --kimg and --minutes may be given");
         }

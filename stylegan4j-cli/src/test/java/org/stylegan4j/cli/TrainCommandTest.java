@@ -60,7 +60,7 @@ class TrainCommandTest {
 
     private static List<String> trainArgs(Path data, Path out) {
         return List.of("train", "--data", data.toString(), "--outdir", out.toString(), "--kimg", "1.28",
-                "--tick-kimg", "0.128", "--snapshot-ticks", "1", "--seed", "7");
+                "--tick-kimg", "0.128", "--snapshot-ticks", "1", "--seed", "7", "--lr-rampdown", "0.5");
     }
 
     private static List<double[]> losses(Path run) throws IOException {
@@ -121,6 +121,8 @@ class TrainCommandTest {
             assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith(".")), "temp files left behind");
         }
         assertTrue(Files.isRegularFile(killed.resolve("network-final.safetensors")));
+        assertEquals(0.5, JSON.readTree(killed.resolve("config.json").toFile()).get("lrRampdown").asDouble(),
+                "the resumed run keeps the ramp-down of its config");
     }
 
     @Test
@@ -149,6 +151,7 @@ class TrainCommandTest {
             {"train", "--data", data.toString(), "--outdir", tmp.resolve("o13").toString(), "--mbstd-features", "3"},
             {"train", "--data", data.toString(), "--outdir", tmp.resolve("o14").toString(), "--pack", "3"},
             {"train", "--data", data.toString(), "--outdir", tmp.resolve("o15").toString(), "--pack", "0"},
+            {"train", "--data", data.toString(), "--outdir", tmp.resolve("o16").toString(), "--lr-rampdown", "1.5"},
         };
         for (String[] args : cases) {
             StringWriter err = new StringWriter();
@@ -157,7 +160,7 @@ class TrainCommandTest {
             assertEquals(1, text.lines().count(), text);
             assertTrue(text.startsWith("error: "), text);
         }
-        for (String refused : new String[] {"o6", "o7", "o8", "o9", "o10", "o11", "o12", "o13", "o14", "o15"}) {
+        for (String refused : new String[] {"o6", "o7", "o8", "o9", "o10", "o11", "o12", "o13", "o14", "o15", "o16"}) {
             assertTrue(Files.notExists(tmp.resolve(refused)), "a refused run must not create its directory");
         }
     }

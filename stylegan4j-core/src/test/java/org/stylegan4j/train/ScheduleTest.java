@@ -45,6 +45,20 @@ class ScheduleTest {
     }
 
     @Test
+    void rampdownFollowsAHalfCosineToZeroAtTheEnd() {
+        ffhq.totalKimg = 25000;
+        ffhq.lrRampdown = 0.04;
+        check(24000, 0, 1024, 32, 0.003);
+        check(24500, 0, 1024, 32, 0.0015);
+        check(24750, 0, 1024, 32, 0.003 * (0.5 - 0.5 * Math.sqrt(0.5)));
+        check(25000, 0, 1024, 32, 0);
+        check(26000, 0, 1024, 32, 0);
+        check(4500, 3.5, 128, 32, 0.0015);
+        ffhq.lrRampdown = 0;
+        check(24999, 0, 1024, 32, 0.003);
+    }
+
+    @Test
     void emaHalfLifeGivesTheOfficialDecays() {
         assertEquals(0.98241, GeneratorEma.beta(256, 10), 1e-5);
         assertEquals(0.99117, GeneratorEma.beta(128, 10), 1e-5);

@@ -37,7 +37,10 @@ final class TinyRuns {
         return dir;
     }
 
-    /** A config that trains a narrow 8x8 network, 8 images per minibatch, a tick every 2 minibatches. */
+    /**
+     * A config that trains a narrow 8x8 network, 8 images per minibatch, a tick every 2 minibatches, at a constant
+     * learning rate (so that a run extended to a larger total continues exactly as one planned that long).
+     */
     static TrainingConfig config(double totalKimg) {
         ModelConfig model = new ModelConfig("tiny", 8, 1, 32, 32, 2, 32, 0.01, 64, 1.0, 32, true, true, true, false, 0.9);
         TrainingConfig c = TrainingConfig.preset("digits", model);
@@ -47,6 +50,7 @@ final class TinyRuns {
         c.tickKimgBase = 0.016;
         c.snapshotTicks = 1;
         c.gridSize = 2;
+        c.lrRampdown = 0;
         return c;
     }
 }
