@@ -16,8 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The training issue's shorter CI check of the digits preset: its first 24k images of the bundled digits (about 3
- * minutes on 2 cores; before its learning-rate ramp-down) must bring the moving-average generator's FID far below a randomly initialised network's. FID rather
- * than the classifier's confident share, which also labels most samples of a random network confidently.
+ * minutes on 2 cores; its learning-rate ramp-down comes later) must bring the moving-average generator's FID far
+ * below a randomly initialised network's. FID rather than the classifier's confident share, which also labels most
+ * samples of a random network confidently.
  */
 class DigitsPresetTrainingTest {
 
