@@ -12,6 +12,9 @@ import ai.djl.nn.core.Linear;
  */
 public final class Conv2d {
 
+    /** Channel counts of the engine's convolutions are padded to a multiple of this (see {@link #correlate}). */
+    static final int CHANNEL_BLOCK = 8;
+
     private final NDArray weight;
     private final NDArray bias;
     private final float coef;
@@ -48,10 +51,45 @@ public final class Conv2d {
         if (kernel == 1) {
             return pointwise(x);
         }
-        int p = kernel / 2;
-        NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(x, effectiveWeight(), null,
-                new Shape(1, 1), new Shape(p, p), new Shape(1, 1), 1).singletonOrThrow();
+        NDArray y = correlate(x, effectiveWeight(), 1, kernel / 2);
         return bias == null ? y : y.add(bias.reshape(1, out, 1, 1));
+    }
+
+    /**
+     * Cross-correlation through the engine, exact for every channel count. oneDNN's direct convolution in
+     * PyTorch 2.7.1 returned wrong values on our CPUs (errors of order 10, and NaN, at random between
+     * identical calls) for input channel counts that are not a multiple of 8 from 17 up, such as the 129 or
+     * 513 channels after D's minibatch-stddev layer, and wrong input gradients for small output channel
+     * counts (2, 4). Zero channels appended to the input, the kernel and the output leave the result
+     * unchanged and avoid those kernels ({@code ConvChannelPaddingTest}).
+     *
+     * @param x input [N, in, H, W]
+     * @param w kernel [out, in, k, k]
+     * @param stride stride in both directions
+     * @param padding zero padding on every side
+     * @return [N, out, H', W']
+     */
+    public static NDArray correlate(NDArray x, NDArray w, int stride, int padding) {
+        long in = w.getShape().get(1);
+        long out = w.getShape().get(0);
+        long extraIn = padding(in);
+        long extraOut = padding(out);
+        NDArray k = w;
+        if (extraIn > 0) {
+            x = x.pad(new Shape(0, 0, 0, 0, 0, extraIn), 0);
+            k = k.pad(new Shape(0, 0, 0, 0, 0, extraIn), 0);
+        }
+        if (extraOut > 0) {
+            k = k.pad(new Shape(0, 0, 0, 0, 0, 0, 0, extraOut), 0);
+        }
+        NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(x, k, null, new Shape(stride, stride),
+                new Shape(padding, padding), new Shape(1, 1), 1).singletonOrThrow();
+        return extraOut > 0 ? y.get(":, 0:" + out) : y;
+    }
+
+    /** Zero channels that bring a count to a multiple of {@value #CHANNEL_BLOCK}. */
+    private static long padding(long channels) {
+        return (CHANNEL_BLOCK - channels % CHANNEL_BLOCK) % CHANNEL_BLOCK;
     }
 
     /**
