@@ -8,6 +8,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
+import java.util.function.BinaryOperator;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -247,36 +249,34 @@ class LayersTest {
     void unfusedUpscaleConvFromAn8x8InputIsThePolyphaseFormOfNearestPlusConv() {
         ParameterStore store = new ParameterStore(manager, 10);
         Upscale2dConv2d up = new Upscale2dConv2d(store, "up", 8, 16, false);
-        NDArray x = randn(5, new Shape(2, 8, 8, 9));
-        NDArray w = effectiveWeight(store, "up.weight", 8);
-        assertTrue(maxAbsDiff(up.forward(x), conv(Upscale2d.apply(x, 2), w, 1)) < 1e-5f);
+        assertMatchesDirectForm(store, new Shape(2, 8, 8, 9), up::forward,
+                (in, w) -> conv(Upscale2d.apply(in, 2), w, 1));
         assertEquals(2L * 16 * 8 * 16 * 8 * 9, up.flops(8, 9));
-
-        float coef = EqualizedLr.coefficient(SQRT2, 9L * 8, 1.0);
-        NDArray weight = store.get("up.weight").array();
-        float[][] layer = gradients(store, new Shape(2, 8, 8, 9), up::forward);
-        float[][] direct = gradients(store, new Shape(2, 8, 8, 9),
-                in -> conv(Upscale2d.apply(in, 2), Tensors.scale(weight, coef), 1));
-        assertArrayEquals(direct[0], layer[0], 1e-4f, "input gradient");
-        assertArrayEquals(direct[1], layer[1], 1e-3f, "weight gradient");
     }
 
     @Test
     void unfusedConvDownscaleFromA16x16InputIsTheStridedFormOfConvPlusAverage() {
         ParameterStore store = new ParameterStore(manager, 11);
         Conv2dDownscale2d down = new Conv2dDownscale2d(store, "down", 8, 16, false);
-        NDArray x = randn(6, new Shape(2, 8, 16, 16));
-        NDArray w = effectiveWeight(store, "down.weight", 8);
-        assertTrue(maxAbsDiff(down.forward(x), Downscale2d.apply(conv(x, w, 1), 2)) < 1e-5f);
+        assertMatchesDirectForm(store, new Shape(2, 8, 16, 16), down::forward,
+                (in, w) -> Downscale2d.apply(conv(in, w, 1), 2));
         assertEquals(2L * 16 * 8 * 16 * 8 * 8, down.flops(16, 16));
+    }
 
-        float coef = EqualizedLr.coefficient(SQRT2, 9L * 8, 1.0);
-        NDArray weight = store.get("down.weight").array();
-        float[][] layer = gradients(store, new Shape(2, 8, 16, 16), down::forward);
-        float[][] direct = gradients(store, new Shape(2, 8, 16, 16),
-                in -> Downscale2d.apply(conv(in, Tensors.scale(weight, coef), 1), 2));
-        assertArrayEquals(direct[0], layer[0], 1e-4f, "input gradient");
-        assertArrayEquals(direct[1], layer[1], 1e-3f, "weight gradient");
+    /**
+     * A layer and its direct form, given the layer's effective 3x3 weight (the store's one trainable tensor), agree
+     * in values and in the gradients with respect to the input and to the weight.
+     */
+    private static void assertMatchesDirectForm(ParameterStore store, Shape in, UnaryOperator<NDArray> layer,
+                                                BinaryOperator<NDArray> direct) {
+        NDArray weight = store.trainable().get(0).array();
+        float coef = EqualizedLr.coefficient(SQRT2, 9L * in.get(1), 1.0);
+        NDArray x = randn(5, in);
+        assertTrue(maxAbsDiff(layer.apply(x), direct.apply(x, Tensors.scale(weight, coef))) < 1e-5f, "values");
+        float[][] viaLayer = gradients(store, in, layer);
+        float[][] viaDirect = gradients(store, in, input -> direct.apply(input, Tensors.scale(weight, coef)));
+        assertArrayEquals(viaDirect[0], viaLayer[0], 1e-4f, "input gradient");
+        assertArrayEquals(viaDirect[1], viaLayer[1], 1e-3f, "weight gradient");
     }
 
     /**
@@ -284,7 +284,7 @@ class LayersTest {
      * tensor. Callers use 8 input and 16 output channels, counts at which the engine's convolution of the unpadded
      * reference is exact (see {@link Conv2d#correlate}).
      */
-    private static float[][] gradients(ParameterStore store, Shape in, java.util.function.UnaryOperator<NDArray> f) {
+    private static float[][] gradients(ParameterStore store, Shape in, UnaryOperator<NDArray> f) {
         Autograd.requireGradients(store, true);
         try (NDManager m = manager.newSubManager(); Autograd.Recording r = Autograd.record()) {
             NDArray x = Tensors.owned(m, randn(12, in).toFloatArray(), in);
