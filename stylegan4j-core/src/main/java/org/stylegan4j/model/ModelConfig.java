@@ -87,7 +87,8 @@ public record ModelConfig(
      * input), {@code E} (+ noise), {@code F} (+ mixing regularisation), and {@code digits}, a
      * narrow network sized for training grayscale digits on a CPU, with a 2-layer mapping network (paper
      * Table 4 varies the depth; a deep mapping at lr multiplier 0.01 maps latents to nearly the same w at
-     * initialisation and barely moves in a run of minutes, and short runs then collapse to one digit).
+     * initialisation and barely moves in a run of minutes, and short runs then collapse to one digit) and no
+     * style-mixing regularisation (as row E; with it a run of minutes learns digits more slowly, see the README).
      *
      * @param name preset name (case-insensitive for the row letters)
      * @param resolution output resolution
@@ -114,7 +115,7 @@ public record ModelConfig(
                         false, false, false, true, 0.0);
             case "DIGITS":
                 return new ModelConfig("digits", resolution, 1, 128, 128, 2, 128, 0.01, 512, 1.0, 128,
-                        true, true, true, false, 0.9);
+                        true, true, true, false, 0.0);
             default:
                 throw new StyleGanInputException("unknown preset '" + name + "' (known: " + String.join(", ", PRESETS) + ")");
         }

@@ -38,7 +38,7 @@ public final class TrainingConfig {
     public Map<Integer, Double> lrDict = new TreeMap<>(Map.of(128, 0.0015, 256, 0.002, 512, 0.003, 1024, 0.003));
     /**
      * Share of the run's images ({@link #totalKimg}) at its end over which the learning rate falls to 0 along a
-     * half cosine; 0 keeps it constant, as the paper does (the digits preset ramps down over its last 64k images).
+     * half cosine; 0 keeps it constant, as the paper does (the digits preset ramps down over the last quarter of its images).
      */
     public double lrRampdown = 0;
     /** Minibatches between re-evaluations of the schedule. */
@@ -87,8 +87,8 @@ public final class TrainingConfig {
      *
      * @param name {@code ffhq} (the paper's FFHQ schedule) or {@code digits} (minutes on a CPU; deviates from the
      *             paper with a learning rate of 0.005, a packing discriminator that scores 4 images at a time,
-     *             lazy R1, a wider minibatch-stddev group and a learning rate that ramps down over the last 64k of its 224k
-     *             images, see the README)
+     *             lazy R1, a wider minibatch-stddev group and a learning rate that ramps down over the last quarter
+     *             of its 150k images, see the README)
      * @param model architecture
      * @return the config
      */
@@ -107,7 +107,7 @@ public final class TrainingConfig {
                 return c;
             case "digits":
                 c.preset = "digits";
-                c.totalKimg = 224;
+                c.totalKimg = 150;
                 c.lodTrainingKimg = 4;
                 c.lodTransitionKimg = 4;
                 c.minibatchBase = 32;
@@ -115,7 +115,7 @@ public final class TrainingConfig {
                 c.stddevGroupSize = 32;
                 c.lrBase = 0.005;
                 c.lrDict = new TreeMap<>();
-                c.lrRampdown = 64.0 / 224;
+                c.lrRampdown = 0.25;
                 c.pack = 4;
                 c.r1Gamma = 5;
                 c.penaltyInterval = 8;

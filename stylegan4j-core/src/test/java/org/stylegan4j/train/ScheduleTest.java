@@ -5,7 +5,7 @@ import org.stylegan4j.model.ModelConfig;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The official FFHQ-1024 level-of-detail schedule (spec section 8.3) and the EMA decay (8.1). */
+/** The official FFHQ-1024 level-of-detail schedule (spec section 8.3), the digits preset's schedule and the EMA decay (8.1). */
 class ScheduleTest {
 
     private final TrainingConfig ffhq = TrainingConfig.preset("ffhq", ModelConfig.official(1024));
@@ -56,6 +56,23 @@ class ScheduleTest {
         check(4500, 3.5, 128, 32, 0.0015);
         ffhq.lrRampdown = 0;
         check(24999, 0, 1024, 32, 0.003);
+    }
+
+    @Test
+    void digitsPresetGrowsTo32InSixteenThousandImagesAndRampsDownOverItsLastQuarter() {
+        ModelConfig model = ModelConfig.preset("digits", 32);
+        TrainingConfig digits = TrainingConfig.preset("digits", model);
+        assertEquals(0.0, model.styleMixingProb());
+        assertEquals(150, digits.totalKimg);
+        double[][] expected = {{0, 2, 8, 64, 0.005}, {6, 1.5, 16, 32, 0.005}, {16, 0, 32, 32, 0.005},
+            {112.5, 0, 32, 32, 0.005}, {131.25, 0, 32, 32, 0.0025}, {150, 0, 32, 32, 0}};
+        for (double[] e : expected) {
+            Schedule s = Schedule.at(digits, e[0]);
+            assertEquals(e[1], s.lod(), 1e-12, "lod at " + e[0]);
+            assertEquals((int) e[2], s.resolution(), "resolution at " + e[0]);
+            assertEquals((int) e[3], s.minibatch(), "minibatch at " + e[0]);
+            assertEquals(e[4], s.learningRate(), 1e-12, "lr at " + e[0]);
+        }
     }
 
     @Test
