@@ -100,6 +100,10 @@ public final class BenchCommand {
         @Option(names = "--soak", defaultValue = "0", description = "Further iterations measuring resident memory after 200 and at the end.")
         int soak;
 
+        @Option(names = "--workers", defaultValue = "1", description = "Data-parallel workers sharing each minibatch, "
+                + "as train --workers (default ${DEFAULT-VALUE}).")
+        int workers;
+
         @Option(names = "--json", description = "Print one JSON object.")
         boolean json;
 
@@ -111,10 +115,14 @@ public final class BenchCommand {
             if (passes < 1 || warmup < 0 || soak < 0) {
                 throw new StyleGanInputException("--passes must be at least 1; --warmup and --soak at least 0");
             }
+            if (workers < 1 || batch % (4 * workers) != 0) {
+                throw new StyleGanInputException("--workers must be at least 1 and split --batch into multiples of 4, got "
+                        + workers + " for a batch of " + batch);
+            }
             ModelConfig model = ModelConfig.preset(preset, resolution);
             TrainingBenchmark.Result r;
             try (me.tongfei.progressbar.ProgressBar bar = soak > 0 ? Progress.bar("soak", soak, "it") : null) {
-                r = TrainingBenchmark.run(model, batch, warmup, passes, soak, i -> {
+                r = TrainingBenchmark.run(model, batch, warmup, passes, soak, workers, i -> {
                     if (bar != null) {
                         bar.stepTo(i);
                     }
@@ -124,8 +132,8 @@ public final class BenchCommand {
             if (json) {
                 out.println(new ObjectMapper().writeValueAsString(r));
             } else {
-                out.printf("training iteration %dx%d (%s), batch %d, %d threads%n", r.resolution(), r.resolution(),
-                        r.preset(), r.batch(), r.threads());
+                out.printf("training iteration %dx%d (%s), batch %d, %d threads, %d worker(s)%n", r.resolution(),
+                        r.resolution(), r.preset(), r.batch(), r.threads(), r.workers());
                 out.printf("  seconds/iteration   %10.3f%n", r.secondsPerIteration());
                 out.printf("  images/s            %10.3f%n", r.imagesPerSecond());
                 out.printf("  share D / R1 / G    %5.1f %% / %5.1f %% / %5.1f %%%n", 100 * r.shareD(), 100 * r.shareR1(),

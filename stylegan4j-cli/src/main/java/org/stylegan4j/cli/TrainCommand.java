@@ -94,6 +94,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-progressive", description = "Train at full resolution from the start.")
     boolean noProgressive;
 
+    @Option(names = "--workers", description = "Threads sharing each minibatch, each with its own share and "
+            + "cores / workers intra-op threads (default 1: one worker on all cores).")
+    Integer workers;
+
     @Option(names = "--batch", description = "Minibatch at every resolution (replaces the preset's per-resolution sizes).")
     Integer batch;
 
@@ -179,6 +183,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (pack != null) {
             config.pack = atLeastOne("--pack", pack);
         }
+        if (workers != null) {
+            config.workers = atLeastOne("--workers", workers);
+        }
         if (lr != null) {
             config.lrBase = positive("--lr", lr);
             config.lrDict = new TreeMap<>();
@@ -193,14 +200,16 @@ public final class TrainCommand implements Callable<Integer> {
         Set<Integer> minibatches = new TreeSet<>(config.minibatchDict.values());
         minibatches.add(config.minibatchBase);
         for (int mb : minibatches) {
-            if (mb % config.pack != 0) {
-                throw new StyleGanInputException("the minibatch " + mb + " is not a multiple of the pack size "
-                        + config.pack + " (see --batch and --pack)");
+            if (mb % (config.pack * config.workers) != 0) {
+                throw new StyleGanInputException("the minibatch " + mb + " does not split into " + config.workers
+                        + " worker share(s) that are multiples of the pack size " + config.pack
+                        + " (see --batch, --workers and --pack)");
             }
-            int scored = mb / config.pack;
+            int scored = mb / config.pack / config.workers;
             if (scored % Math.min(config.stddevGroupSize, scored) != 0) {
-                throw new StyleGanInputException("the " + scored + " inputs of D per minibatch are not a multiple of the "
-                        + "minibatch-stddev group " + config.stddevGroupSize + " (see --batch, --pack and --mbstd-group)");
+                throw new StyleGanInputException("the " + scored + " inputs of D per worker share are not a multiple of the "
+                        + "minibatch-stddev group " + config.stddevGroupSize
+                        + " (see --batch, --workers, --pack and --mbstd-group)");
             }
         }
         if (lodKimg != null) {
@@ -254,7 +263,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (resolution != null || seed != null || mirror != null || loss != null || gamma != null || lr != null
                 || mixing != null || noProgressive || tickKimg != null || snapshotTicks != null || batch != null
                 || lodKimg != null || emaKimg != null || lrRampdown != null || r1Interval != null || mbstdGroup != null
-                || mbstdFeatures != null || pack != null) {
+                || mbstdFeatures != null || pack != null || workers != null) {
             throw new StyleGanInputException("--resume continues a run with its own config; only --kimg and --minutes may be given");
         }
         return TrainingLoop.resume(resume, dataset);

@@ -152,6 +152,8 @@ class TrainCommandTest {
             {"train", "--data", data.toString(), "--outdir", tmp.resolve("o14").toString(), "--pack", "3"},
             {"train", "--data", data.toString(), "--outdir", tmp.resolve("o15").toString(), "--pack", "0"},
             {"train", "--data", data.toString(), "--outdir", tmp.resolve("o16").toString(), "--lr-rampdown", "1.5"},
+            {"train", "--data", data.toString(), "--outdir", tmp.resolve("o17").toString(), "--workers", "0"},
+            {"train", "--data", data.toString(), "--outdir", tmp.resolve("o18").toString(), "--workers", "3"},
         };
         for (String[] args : cases) {
             StringWriter err = new StringWriter();
@@ -160,7 +162,7 @@ class TrainCommandTest {
             assertEquals(1, text.lines().count(), text);
             assertTrue(text.startsWith("error: "), text);
         }
-        for (String refused : new String[] {"o6", "o7", "o8", "o9", "o10", "o11", "o12", "o13", "o14", "o15", "o16"}) {
+        for (String refused : new String[] {"o6", "o7", "o8", "o9", "o10", "o11", "o12", "o13", "o14", "o15", "o16", "o17", "o18"}) {
             assertTrue(Files.notExists(tmp.resolve(refused)), "a refused run must not create its directory");
         }
     }

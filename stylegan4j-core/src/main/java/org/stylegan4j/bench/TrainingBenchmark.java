@@ -29,6 +29,7 @@ public final class TrainingBenchmark {
      * @param resolution resolution
      * @param batch minibatch
      * @param threads engine threads
+     * @param workers data-parallel workers, each with {@code threads / workers} intra-op threads
      * @param secondsPerIteration median seconds of D step (with R1) + G step
      * @param imagesPerSecond minibatch / secondsPerIteration
      * @param shareD share of the iteration in the D step without the penalty
@@ -38,7 +39,7 @@ public final class TrainingBenchmark {
      * @param rssAfter200Mb resident memory after 200 soak iterations (NaN if none)
      * @param rssAfterSoakMb resident memory at the end of the soak (NaN if none)
      */
-    public record Result(String preset, int resolution, int batch, int threads, double secondsPerIteration,
+    public record Result(String preset, int resolution, int batch, int threads, int workers, double secondsPerIteration,
                          double imagesPerSecond, double shareD, double shareR1, double shareG, int soakIterations,
                          double rssAfter200Mb, double rssAfterSoakMb) {
     }
@@ -52,19 +53,22 @@ public final class TrainingBenchmark {
      * @param warmup untimed iterations
      * @param passes timed iterations
      * @param soakIterations further iterations of the memory soak (0 for none)
+     * @param workers data-parallel workers sharing each minibatch (see {@link TrainingConfig#workers})
      * @param progress called after each soak iteration
      * @return the result
      */
-    public static Result run(ModelConfig model, int batch, int warmup, int passes, int soakIterations,
+    public static Result run(ModelConfig model, int batch, int warmup, int passes, int soakIterations, int workers,
                              IntConsumer progress) {
         TrainingConfig withR1 = TrainingConfig.preset("ffhq", model);
+        withR1.workers = workers;
         TrainingConfig withoutR1 = TrainingConfig.preset("ffhq", model);
+        withoutR1.workers = workers;
         withoutR1.r1Gamma = 0;
         try (Generator g = new Generator(model, 1); Discriminator d = new Discriminator(model, 2);
              Adam adamG = Adam.official(g.parameters()); Adam adamD = Adam.official(d.parameters());
-             NDManager m = Engines.newManager()) {
-            TrainingStep step = new TrainingStep(withR1, g, d, adamG, adamD);
-            TrainingStep stepNoR1 = new TrainingStep(withoutR1, g, d, adamG, adamD);
+             NDManager m = Engines.newManager();
+             TrainingStep step = new TrainingStep(withR1, g, d, adamG, adamD);
+             TrainingStep stepNoR1 = new TrainingStep(withoutR1, g, d, adamG, adamD)) {
             int res = model.resolution();
             NDArray reals = m.randomUniform(-1f, 1f, new Shape(batch, model.numChannels(), res, res));
             Random rng = new Random(0);
@@ -88,7 +92,7 @@ public final class TrainingBenchmark {
             if (soakIterations > 0) {
                 rssEnd = ResidentMemory.megabytes();
             }
-            return new Result(model.preset(), res, batch, Engines.threads(), iter, batch / iter, tD0 / iter,
+            return new Result(model.preset(), res, batch, Engines.threads(), workers, iter, batch / iter, tD0 / iter,
                     (tD - tD0) / iter, tG / iter, soakIterations, rss200, rssEnd);
         }
     }

@@ -112,6 +112,11 @@ public final class Discriminator implements AutoCloseable {
         dense1 = new Dense(store, "4x4.Dense1", config.nf(0), 1, 1.0, 1.0, true);
     }
 
+    /** @return the minibatch-stddev and packing options it was built with */
+    public Options options() {
+        return new Options(stddevGroupSize, stddevFeatures, pack);
+    }
+
     /** @return images per score (1 unless packing) */
     public int pack() {
         return pack;

@@ -2,6 +2,7 @@ package org.stylegan4j.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
 import java.util.ArrayList;
@@ -16,6 +17,8 @@ import java.util.Random;
  * maps), in creation order, owned by one long-lived {@link NDManager}.
  */
 public final class ParameterStore {
+
+    private static final NDIndex ALL = new NDIndex("...");
 
     /** One named tensor of a network. */
     public static final class Parameter {
@@ -156,7 +159,7 @@ public final class ParameterStore {
     }
 
     /**
-     * Copies values from another store with the same names and shapes.
+     * Copies values, engine to engine, from another store with the same names and shapes.
      *
      * @param other source store
      */
@@ -166,7 +169,7 @@ public final class ParameterStore {
             if (q == null || !q.array().getShape().equals(p.array().getShape())) {
                 throw new IllegalArgumentException("stores differ at " + p.name());
             }
-            Tensors.copyInto(p.array(), q.array().toFloatArray());
+            p.array().set(ALL, q.array());
         }
     }
 }

@@ -77,6 +77,12 @@ public final class TrainingConfig {
     public int stddevFeatures = MinibatchStddev.NUM_FEATURES;
     /** Images D scores together as one input (PacGAN; 1 = the paper, 4 in the digits preset). */
     public int pack = 1;
+    /**
+     * Worker threads sharing each minibatch, each on its own share with a replica of G and D and
+     * {@code cores / workers} intra-op threads (1: one worker on all cores). Not in the paper; the
+     * minibatch-stddev groups and packs of D stay within a worker's share, so it is part of the config.
+     */
+    public int workers = 1;
     /** Ticks between network snapshots. */
     public int snapshotTicks = 10;
     /** Columns and rows of the sample grid written every tick. */

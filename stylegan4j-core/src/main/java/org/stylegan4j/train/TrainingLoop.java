@@ -492,6 +492,7 @@ public final class TrainingLoop implements AutoCloseable {
 
     @Override
     public void close() {
+        steps.close();
         adamG.close();
         adamD.close();
         g.close();

@@ -3,6 +3,7 @@ package org.stylegan4j.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import org.stylegan4j.model.Discriminator;
 import org.stylegan4j.model.Generator;
@@ -11,24 +12,26 @@ import org.stylegan4j.model.StyleMixing;
 import org.stylegan4j.nn.Autograd;
 import org.stylegan4j.nn.Tensors;
 
+import java.util.List;
 import java.util.Random;
 
 /**
  * One minibatch of StyleGAN training (appendix C): a discriminator update with its gradient penalty,
- * then a generator update, each with Adam; the generator's forward pass updates the tracked average
- * of w and applies the style-mixing regulariser.
+ * then a generator update, each with Adam; the generator's forward passes update the tracked average
+ * of w and apply the style-mixing regulariser. With more than one worker the minibatch is split
+ * across {@link DataParallel} workers.
  */
-public final class TrainingStep {
+public final class TrainingStep implements AutoCloseable {
 
     private final TrainingConfig config;
     private final Generator g;
-    private final Discriminator d;
     private final Adam adamG;
     private final Adam adamD;
     private final GanLoss loss;
+    private final DataParallel parallel;
 
     /**
-     * @param config hyper-parameters
+     * @param config hyper-parameters (its {@link TrainingConfig#workers} sets the data parallelism)
      * @param g generator to train
      * @param d discriminator to train
      * @param adamG G's optimizer
@@ -37,22 +40,26 @@ public final class TrainingStep {
     public TrainingStep(TrainingConfig config, Generator g, Discriminator d, Adam adamG, Adam adamD) {
         this.config = config;
         this.g = g;
-        this.d = d;
         this.adamG = adamG;
         this.adamD = adamD;
         this.loss = GanLoss.of(config.loss, config.r1Gamma, config.wganLambda, config.wganEpsilon);
+        this.parallel = new DataParallel(g, d, config.workers);
     }
 
-    /** G's forward pass as in training: w average update, mixing regulariser, per-sample seeded noise. */
-    private NDArray generateForTraining(NDManager m, int n, double lod, Random rng) {
+    /** A worker's generated images and the mean of its w, which updates the tracked average. */
+    private record Generated(NDArray images, float[] meanW) {
+    }
+
+    /** G's forward pass as in training: mixing regulariser, per-sample seeded noise, the mean of w. */
+    private Generated generateForTraining(Generator gk, NDManager m, int n, double lod, Random rng) {
         int latent = config.model.latentSize();
         int layers = config.model.numLayers();
         NDArray z = Tensors.owned(m, gaussians(rng, n * latent), new Shape(n, latent));
-        NDArray w = g.mapping().forward(z);
+        NDArray w = gk.mapping().forward(z);
+        float[] meanW;
         try (NDScope inner = new NDScope()) {
             inner.suppressNotUsedWarning();
-            NDArray batchAvg = w.stopGradient().mean(new int[] {0});
-            g.wAvg().muli((float) config.wAvgBeta).addi(batchAvg.muli((float) (1 - config.wAvgBeta)));
+            meanW = w.stopGradient().mean(new int[] {0}).toFloatArray();
         }
         NDArray ws = w.reshape(n, 1, config.model.dlatentSize()).repeat(1, layers);
         if (config.model.styleMixingProb() > 0) {
@@ -60,7 +67,7 @@ public final class TrainingStep {
             int cutoff = StyleMixing.drawCrossover(rng, config.model.styleMixingProb(), curLayers);
             if (cutoff < curLayers) {
                 NDArray z2 = Tensors.owned(m, gaussians(rng, n * latent), new Shape(n, latent));
-                NDArray ws2 = g.mapping().forward(z2).reshape(n, 1, config.model.dlatentSize()).repeat(1, layers);
+                NDArray ws2 = gk.mapping().forward(z2).reshape(n, 1, config.model.dlatentSize()).repeat(1, layers);
                 ws = StyleMixing.mix(ws, ws2, cutoff, layers);
             }
         }
@@ -68,7 +75,28 @@ public final class TrainingStep {
         for (int i = 0; i < n; i++) {
             noiseSeeds[i] = rng.nextLong();
         }
-        return g.synthesis().forward(ws, Noise.seeded(noiseSeeds), lod);
+        return new Generated(gk.synthesis().forward(ws, Noise.seeded(noiseSeeds), lod), meanW);
+    }
+
+    /** w_avg = lerp(batch mean of w, w_avg, beta), the batch mean averaged over the workers' equal shares. */
+    private void updateAverageW(NDManager m, List<float[]> workerMeans) {
+        float[] mean = workerMeans.get(0).clone();
+        for (int k = 1; k < workerMeans.size(); k++) {
+            float[] other = workerMeans.get(k);
+            for (int i = 0; i < mean.length; i++) {
+                mean[i] += other[i];
+            }
+        }
+        if (workerMeans.size() > 1) {
+            for (int i = 0; i < mean.length; i++) {
+                mean[i] /= workerMeans.size();
+            }
+        }
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray batchAvg = Tensors.owned(m, mean, new Shape(mean.length));
+            g.wAvg().muli((float) config.wAvgBeta).addi(batchAvg.muli((float) (1 - config.wAvgBeta)));
+        }
     }
 
     static float[] gaussians(Random rng, int count) {
@@ -77,6 +105,15 @@ public final class TrainingStep {
             v[i] = (float) rng.nextGaussian();
         }
         return v;
+    }
+
+    /** Back-propagates a worker's loss, weighted by its share of the minibatch when there are several. */
+    private void backward(NDArray workerLoss) {
+        Autograd.backward(parallel.workers() == 1 ? workerLoss : Tensors.scale(workerLoss, 1.0 / parallel.workers()));
+    }
+
+    /** One worker's part of a D step: its loss terms and the mean of its w. */
+    private record DiscriminatorPart(double[] terms, float[] meanW) {
     }
 
     /**
@@ -93,19 +130,40 @@ public final class TrainingStep {
     public double[] discriminatorStep(NDManager m, NDArray reals, double lod, Random rng, double lr, long iteration) {
         int interval = Math.max(1, config.penaltyInterval);
         double penaltyScale = iteration % interval == 0 ? interval : 0;
-        Autograd.requireGradients(d.parameters(), true);
-        double[] out;
-        try (Autograd.Recording r = Autograd.record()) {
-            NDArray fakes = generateForTraining(m, (int) reals.getShape().get(0), lod, rng).stopGradient();
-            GanLoss.DiscriminatorLoss dl = loss.discriminatorLoss(d, reals, fakes, lod, rng, penaltyScale);
-            Autograd.backward(dl.total());
-            out = new double[] {dl.total().getFloat(), dl.penalty().getFloat(), dl.realScore().getFloat(),
-                dl.fakeScore().getFloat()};
-        }
+        int share = Math.toIntExact(reals.getShape().get(0)) / parallel.workers();
+        parallel.syncGenerators();
+        parallel.syncDiscriminators();
+        parallel.requireGradients(false, true);
+        List<DiscriminatorPart> parts = parallel.run(rng, (k, gk, dk, wrng) -> {
+            try (NDScope scope = new NDScope(); NDManager wm = m.newSubManager();
+                 Autograd.Recording r = Autograd.record()) {
+                scope.suppressNotUsedWarning();
+                NDArray workerReals = parallel.workers() == 1 ? reals
+                        : reals.get(new NDIndex("{}:{}", k * share, (k + 1) * share));
+                Generated fakes = generateForTraining(gk, wm, share, lod, wrng);
+                GanLoss.DiscriminatorLoss dl = loss.discriminatorLoss(dk, workerReals, fakes.images().stopGradient(),
+                        lod, wrng, penaltyScale);
+                backward(dl.total());
+                return new DiscriminatorPart(new double[] {dl.total().getFloat(), dl.penalty().getFloat(),
+                    dl.realScore().getFloat(), dl.fakeScore().getFloat()}, fakes.meanW());
+            }
+        });
+        updateAverageW(m, parts.stream().map(DiscriminatorPart::meanW).toList());
+        parallel.sumGradients(false);
         adamD.step(lr);
-        Autograd.clearGradients(d.parameters());
-        Autograd.requireGradients(d.parameters(), false);
+        parallel.clearGradients(false);
+        parallel.requireGradients(false, false);
+        double[] out = new double[4];
+        for (DiscriminatorPart p : parts) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] += p.terms()[i] / parts.size();
+            }
+        }
         return out;
+    }
+
+    /** One worker's part of a G step: its loss and the mean of its w. */
+    private record GeneratorPart(double loss, float[] meanW) {
     }
 
     /**
@@ -119,17 +177,30 @@ public final class TrainingStep {
      * @return the G loss
      */
     public double generatorStep(NDManager m, int n, double lod, Random rng, double lr) {
-        Autograd.requireGradients(g.parameters(), true);
-        double value;
-        try (Autograd.Recording r = Autograd.record()) {
-            NDArray fakes = generateForTraining(m, n, lod, rng);
-            NDArray lossG = loss.generatorLoss(d.forward(fakes, lod));
-            Autograd.backward(lossG);
-            value = lossG.getFloat();
-        }
+        int share = n / parallel.workers();
+        parallel.syncDiscriminators();
+        parallel.requireGradients(true, true);
+        List<GeneratorPart> parts = parallel.run(rng, (k, gk, dk, wrng) -> {
+            try (NDScope scope = new NDScope(); NDManager wm = m.newSubManager();
+                 Autograd.Recording r = Autograd.record()) {
+                scope.suppressNotUsedWarning();
+                Generated fakes = generateForTraining(gk, wm, share, lod, wrng);
+                NDArray lossG = loss.generatorLoss(dk.forward(fakes.images(), lod));
+                backward(lossG);
+                return new GeneratorPart(lossG.getFloat(), fakes.meanW());
+            }
+        });
+        updateAverageW(m, parts.stream().map(GeneratorPart::meanW).toList());
+        parallel.sumGradients(true);
         adamG.step(lr);
-        Autograd.clearGradients(g.parameters());
-        Autograd.requireGradients(g.parameters(), false);
-        return value;
+        parallel.clearGradients(true);
+        parallel.requireGradients(true, false);
+        return parts.stream().mapToDouble(GeneratorPart::loss).sum() / parts.size();
+    }
+
+    /** Stops the workers and frees the replicas. */
+    @Override
+    public void close() {
+        parallel.close();
     }
 }

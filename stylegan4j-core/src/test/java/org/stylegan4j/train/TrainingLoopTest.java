@@ -2,6 +2,8 @@ package org.stylegan4j.train;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.stylegan4j.StyleGanInputException;
 import org.stylegan4j.data.ImageDataset;
 import org.stylegan4j.nn.ParameterStore;
@@ -35,17 +37,33 @@ class TrainingLoopTest {
         return losses;
     }
 
-    @Test
-    void resumedRunContinuesExactlyLikeAnUninterruptedOne() throws IOException {
+    private static TrainingConfig withWorkers(TrainingConfig c, int workers) {
+        c.workers = workers;
+        c.pack = 2;
+        c.stddevGroupSize = 2;
+        return c;
+    }
+
+    @ParameterizedTest(name = "{0} worker(s)")
+    @ValueSource(ints = {1, 2})
+    void resumedRunContinuesExactlyLikeAnUninterruptedOne(int workers) throws IOException {
         Path data = TinyRuns.dataset(tmp.resolve("data"), 40);
         List<double[]> full;
         try (ImageDataset ds = ImageDataset.open(data);
-             TrainingLoop loop = TrainingLoop.start(TinyRuns.config(0.064), ds, tmp.resolve("full"))) {
+             TrainingLoop loop = TrainingLoop.start(withWorkers(TinyRuns.config(0.064), workers), ds, tmp.resolve("full"))) {
             full = run(loop);
         }
         assertEquals(8, full.size());
+        List<double[]> again;
         try (ImageDataset ds = ImageDataset.open(data);
-             TrainingLoop loop = TrainingLoop.start(TinyRuns.config(0.032), ds, tmp.resolve("half"))) {
+             TrainingLoop loop = TrainingLoop.start(withWorkers(TinyRuns.config(0.064), workers), ds, tmp.resolve("again"))) {
+            again = run(loop);
+        }
+        for (int i = 0; i < full.size(); i++) {
+            assertArrayEquals(full.get(i), again.get(i), 0.0, "same seed, same losses at minibatch " + (i + 1));
+        }
+        try (ImageDataset ds = ImageDataset.open(data);
+             TrainingLoop loop = TrainingLoop.start(withWorkers(TinyRuns.config(0.032), workers), ds, tmp.resolve("half"))) {
             assertEquals(4, run(loop).size());
         }
         List<double[]> rest;
