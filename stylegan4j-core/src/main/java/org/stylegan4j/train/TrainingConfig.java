@@ -75,7 +75,7 @@ public final class TrainingConfig {
     public int stddevGroupSize = MinibatchStddev.GROUP_SIZE;
     /** Minibatch-stddev features appended in D (official 1), each over an equal share of the channels at 4x4. */
     public int stddevFeatures = MinibatchStddev.NUM_FEATURES;
-    /** Images D scores together as one input (PacGAN; 1 = the paper, 4 in the digits preset). */
+    /** Images D scores together as one input (PacGAN; 1 = the paper, 2 in the digits preset). */
     public int pack = 1;
     /**
      * Worker threads sharing each minibatch, each on its own share with a replica of G and D and
@@ -92,7 +92,7 @@ public final class TrainingConfig {
      * A training preset for a model.
      *
      * @param name {@code ffhq} (the paper's FFHQ schedule) or {@code digits} (minutes on a CPU; deviates from the
-     *             paper with a learning rate of 0.005, a packing discriminator that scores 4 images at a time,
+     *             paper with a learning rate of 0.005, a packing discriminator that scores 2 images at a time,
      *             lazy R1, a wider minibatch-stddev group and a learning rate that ramps down over the last quarter
      *             of its 150k images, see the README)
      * @param model architecture
@@ -122,7 +122,7 @@ public final class TrainingConfig {
                 c.lrBase = 0.005;
                 c.lrDict = new TreeMap<>();
                 c.lrRampdown = 0.25;
-                c.pack = 4;
+                c.pack = 2;
                 c.r1Gamma = 5;
                 c.penaltyInterval = 8;
                 c.gSmoothingKimg = 2;

@@ -59,11 +59,13 @@ class ScheduleTest {
     }
 
     @Test
-    void digitsPresetGrowsTo32InSixteenThousandImagesAndRampsDownOverItsLastQuarter() {
+    void digitsPresetPacksTwoGrowsTo32InSixteenThousandImagesAndRampsDownOverItsLastQuarter() {
         ModelConfig model = ModelConfig.preset("digits", 32);
         TrainingConfig digits = TrainingConfig.preset("digits", model);
         assertEquals(0.0, model.styleMixingProb());
         assertEquals(150, digits.totalKimg);
+        assertEquals(2, digits.pack);
+        assertEquals(1, digits.workers);
         double[][] expected = {{0, 2, 8, 64, 0.005}, {6, 1.5, 16, 32, 0.005}, {16, 0, 32, 32, 0.005},
             {112.5, 0, 32, 32, 0.005}, {131.25, 0, 32, 32, 0.0025}, {150, 0, 32, 32, 0}};
         for (double[] e : expected) {
