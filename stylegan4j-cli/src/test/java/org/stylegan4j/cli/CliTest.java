@@ -273,6 +273,20 @@ class CliTest {
         assertBadInput(run(generateArgs(out, "--batch", "0")), "--batch");
         assertBadInput(run(generateArgs(out, "--trunc", "NaN")), "--trunc");
         assertBadInput(run("bench", "generate", "--resolution", "8", "--batch", "0"), "--batch");
+        assertBadInput(run("bench", "train", "--resolution", "8", "--batch", "16", "--workers", "3"), "--workers");
+    }
+
+    @Test
+    void benchTrainWithTwoWorkersJson() throws IOException {
+        Run r = run("bench", "train", "--resolution", "8", "--batch", "8", "--passes", "1", "--warmup", "0",
+                "--preset", "digits", "--workers", "2", "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode root = JSON.readTree(r.out());
+        assertEquals(2, root.get("workers").asInt());
+        assertEquals(8, root.get("batch").asInt());
+        assertTrue(root.get("imagesPerSecond").asDouble() > 0, r.out());
+        assertEquals(1.0, root.get("shareD").asDouble() + root.get("shareR1").asDouble() + root.get("shareG").asDouble(),
+                1e-9);
     }
 
     @Test
