@@ -1,6 +1,7 @@
 package org.stylegan4j.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.jni.JniUtils;
 import org.stylegan4j.model.Discriminator;
@@ -27,16 +28,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class DataParallel implements AutoCloseable {
 
-    /** Work of one worker on its share. */
+    /** Work of one worker on its share, run while recording for differentiation. */
     interface Task<T> {
         /**
          * @param worker index of the worker (which share of the minibatch it takes)
          * @param g the worker's generator
          * @param d the worker's discriminator
+         * @param manager the worker's manager, closed when the task returns
          * @param rng the worker's generator of random draws
-         * @return the worker's result
+         * @return the worker's result, which must not hold arrays (the worker's scope frees them)
          */
-        T run(int worker, Generator g, Discriminator d, Random rng);
+        T run(int worker, Generator g, Discriminator d, NDManager manager, Random rng);
     }
 
     private final Generator[] generators;
@@ -97,30 +99,40 @@ final class DataParallel implements AutoCloseable {
     }
 
     /**
-     * Runs a task once per worker and returns the results in worker order. With one worker it runs on
-     * the calling thread with {@code rng} itself; otherwise each worker draws from its own generator,
-     * seeded from {@code rng} in worker order.
+     * Runs a task once per worker and returns the results in worker order. Each run has its own array
+     * scope, a sub-manager of {@code manager} and autograd recording (all three are per thread). With
+     * one worker it runs on the calling thread with {@code rng} itself; otherwise each worker draws from
+     * its own generator, seeded from {@code rng} in worker order.
      *
+     * @param manager manager of the step
      * @param rng the step's generator
      * @param task the work of one worker
      * @param <T> result type
      * @return one result per worker
      */
-    <T> List<T> run(Random rng, Task<T> task) {
+    <T> List<T> run(NDManager manager, Random rng, Task<T> task) {
         if (pool == null) {
-            return List.of(task.run(0, generators[0], discriminators[0], rng));
+            return List.of(recorded(0, manager, rng, task));
         }
         List<Future<T>> futures = new ArrayList<>();
         for (int k = 0; k < generators.length; k++) {
             int worker = k;
             Random workerRng = new Random(rng.nextLong());
-            futures.add(pool.submit(() -> task.run(worker, generators[worker], discriminators[worker], workerRng)));
+            futures.add(pool.submit(() -> recorded(worker, manager, workerRng, task)));
         }
         List<T> results = new ArrayList<>();
         for (Future<T> f : futures) {
             results.add(await(f));
         }
         return results;
+    }
+
+    private <T> T recorded(int worker, NDManager manager, Random rng, Task<T> task) {
+        try (NDScope scope = new NDScope(); NDManager workerManager = manager.newSubManager();
+             Autograd.Recording r = Autograd.record()) {
+            scope.suppressNotUsedWarning();
+            return task.run(worker, generators[worker], discriminators[worker], workerManager, rng);
+        }
     }
 
     private static <T> T await(Future<T> f) {

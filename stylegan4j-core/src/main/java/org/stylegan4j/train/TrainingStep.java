@@ -134,19 +134,15 @@ public final class TrainingStep implements AutoCloseable {
         parallel.syncGenerators();
         parallel.syncDiscriminators();
         parallel.requireGradients(false, true);
-        List<DiscriminatorPart> parts = parallel.run(rng, (k, gk, dk, wrng) -> {
-            try (NDScope scope = new NDScope(); NDManager wm = m.newSubManager();
-                 Autograd.Recording r = Autograd.record()) {
-                scope.suppressNotUsedWarning();
-                NDArray workerReals = parallel.workers() == 1 ? reals
-                        : reals.get(new NDIndex("{}:{}", k * share, (k + 1) * share));
-                Generated fakes = generateForTraining(gk, wm, share, lod, wrng);
-                GanLoss.DiscriminatorLoss dl = loss.discriminatorLoss(dk, workerReals, fakes.images().stopGradient(),
-                        lod, wrng, penaltyScale);
-                backward(dl.total());
-                return new DiscriminatorPart(new double[] {dl.total().getFloat(), dl.penalty().getFloat(),
-                    dl.realScore().getFloat(), dl.fakeScore().getFloat()}, fakes.meanW());
-            }
+        List<DiscriminatorPart> parts = parallel.run(m, rng, (k, gk, dk, wm, wrng) -> {
+            NDArray workerReals = parallel.workers() == 1 ? reals
+                    : reals.get(new NDIndex("{}:{}", k * share, (k + 1) * share));
+            Generated fakes = generateForTraining(gk, wm, share, lod, wrng);
+            GanLoss.DiscriminatorLoss dl = loss.discriminatorLoss(dk, workerReals, fakes.images().stopGradient(),
+                    lod, wrng, penaltyScale);
+            backward(dl.total());
+            return new DiscriminatorPart(new double[] {dl.total().getFloat(), dl.penalty().getFloat(),
+                dl.realScore().getFloat(), dl.fakeScore().getFloat()}, fakes.meanW());
         });
         updateAverageW(m, parts.stream().map(DiscriminatorPart::meanW).toList());
         parallel.sumGradients(false);
@@ -180,15 +176,11 @@ public final class TrainingStep implements AutoCloseable {
         int share = n / parallel.workers();
         parallel.syncDiscriminators();
         parallel.requireGradients(true, true);
-        List<GeneratorPart> parts = parallel.run(rng, (k, gk, dk, wrng) -> {
-            try (NDScope scope = new NDScope(); NDManager wm = m.newSubManager();
-                 Autograd.Recording r = Autograd.record()) {
-                scope.suppressNotUsedWarning();
-                Generated fakes = generateForTraining(gk, wm, share, lod, wrng);
-                NDArray lossG = loss.generatorLoss(dk.forward(fakes.images(), lod));
-                backward(lossG);
-                return new GeneratorPart(lossG.getFloat(), fakes.meanW());
-            }
+        List<GeneratorPart> parts = parallel.run(m, rng, (k, gk, dk, wm, wrng) -> {
+            Generated fakes = generateForTraining(gk, wm, share, lod, wrng);
+            NDArray lossG = loss.generatorLoss(dk.forward(fakes.images(), lod));
+            backward(lossG);
+            return new GeneratorPart(lossG.getFloat(), fakes.meanW());
         });
         updateAverageW(m, parts.stream().map(GeneratorPart::meanW).toList());
         parallel.sumGradients(true);

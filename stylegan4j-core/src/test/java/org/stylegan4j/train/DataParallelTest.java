@@ -2,7 +2,6 @@ package org.stylegan4j.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -39,14 +38,11 @@ class DataParallelTest {
             parallel.requireGradients(false, true);
             NDArray x = Tensors.owned(m, reals, new Shape(N, 1, 8, 8));
             int share = N / workers;
-            List<Float> losses = parallel.run(new Random(0), (k, gk, dk, rng) -> {
-                try (NDScope scope = new NDScope(); Autograd.Recording r = Autograd.record()) {
-                    scope.suppressNotUsedWarning();
-                    NDArray part = x.get(new NDIndex("{}:{}", k * share, (k + 1) * share));
-                    NDArray loss = Activation.softPlus(dk.forward(part, 0).neg()).mean();
-                    Autograd.backward(Tensors.scale(loss, 1.0 / workers));
-                    return loss.getFloat();
-                }
+            List<Float> losses = parallel.run(m, new Random(0), (k, gk, dk, wm, rng) -> {
+                NDArray part = x.get(new NDIndex("{}:{}", k * share, (k + 1) * share));
+                NDArray loss = Activation.softPlus(dk.forward(part, 0).neg()).mean();
+                Autograd.backward(Tensors.scale(loss, 1.0 / workers));
+                return loss.getFloat();
             });
             assertEquals(workers, losses.size());
             parallel.sumGradients(false);
@@ -81,12 +77,13 @@ class DataParallelTest {
         ModelConfig model = R1PenaltyTest.tiny();
         try (Generator g = new Generator(model, 1);
              Discriminator d = new Discriminator(model, 2, new Discriminator.Options(4, 1, 2));
-             DataParallel parallel = new DataParallel(g, d, 3)) {
-            List<float[]> before = parallel.run(new Random(0), (k, gk, dk, rng) -> firstWeights(gk, dk));
+             DataParallel parallel = new DataParallel(g, d, 3);
+             NDManager m = Engines.newManager()) {
+            List<float[]> before = parallel.run(m, new Random(0), (k, gk, dk, wm, rng) -> firstWeights(gk, dk));
             assertFalse(Arrays.equals(before.get(0), before.get(1)), "replicas start from other initial weights");
             parallel.syncGenerators();
             parallel.syncDiscriminators();
-            List<float[]> after = parallel.run(new Random(0), (k, gk, dk, rng) -> {
+            List<float[]> after = parallel.run(m, new Random(0), (k, gk, dk, wm, rng) -> {
                 assertEquals(2, dk.pack());
                 return firstWeights(gk, dk);
             });
