@@ -87,10 +87,8 @@ public final class TrainingStep implements AutoCloseable {
                 mean[i] += other[i];
             }
         }
-        if (workerMeans.size() > 1) {
-            for (int i = 0; i < mean.length; i++) {
-                mean[i] /= workerMeans.size();
-            }
+        for (int i = 0; i < mean.length; i++) {
+            mean[i] /= workerMeans.size();
         }
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
