@@ -8,6 +8,8 @@ import org.stylegan4j.figures.StyleBands;
 import org.stylegan4j.figures.StyleMixingFigure;
 import org.stylegan4j.io.AtomicFiles;
 import org.stylegan4j.model.ModelConfig;
+import org.stylegan4j.model.Seeds;
+import org.stylegan4j.train.SampleGrid;
 import org.stylegan4j.train.TickStats;
 import org.stylegan4j.train.TrainingConfig;
 import org.stylegan4j.train.TrainingDivergedException;
@@ -346,21 +348,13 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private static void writeSampleGrid(org.stylegan4j.model.Generator g, Path file) {
-        int c = g.config().numChannels();
-        int res = g.config().resolution();
         long[] seeds = new long[64];
         for (int i = 0; i < seeds.length; i++) {
             seeds[i] = i;
         }
-        List<java.awt.image.BufferedImage> tiles = new ArrayList<>();
         try (ai.djl.ndarray.NDManager m = org.stylegan4j.nn.Engines.newManager()) {
-            float[] px = g.generate(org.stylegan4j.model.Seeds.latents(seeds, g.config().latentSize(), m),
-                    org.stylegan4j.model.Truncation.NONE, org.stylegan4j.model.Noise.seeded(seeds)).toFloatArray();
-            for (int i = 0; i < seeds.length; i++) {
-                tiles.add(Images.fromCHW(px, i * c * res * res, c, res, res));
-            }
+            Images.writePng(SampleGrid.fakes(g, Seeds.latents(seeds, g.config().latentSize(), m), seeds, 0, 8), file);
         }
-        Images.writePng(Images.grid(tiles, 8), file);
     }
 
     private static List<Path> writeMixingFigures(org.stylegan4j.model.Generator g, Path runDir) {

@@ -100,10 +100,80 @@ public final class ImageDataset implements AutoCloseable {
         return Pixels.toBytes(img, channels);
     }
 
+    /**
+     * Decodes an image at a level of detail: CHW unsigned bytes of side {@code levelResolution}, a power of two no
+     * larger than the image. Each level halves the previous one with a 2x2 box filter in float32 arithmetic, and
+     * only the level handed out is rounded to bytes (half to even) - the levels the official dataset tool stores in
+     * its TFRecords, so reals at every phase are what the official training loop reads.
+     *
+     * @param index image index
+     * @param levelResolution side of the level, {@code resolution / 2^k}
+     * @return the level's CHW bytes
+     */
+    public byte[] readLevel(int index, int levelResolution) {
+        if (levelResolution < 1 || levelResolution > resolution || Integer.bitCount(levelResolution) != 1) {
+            throw new IllegalArgumentException("level resolution must be a power of two up to " + resolution
+                    + ", got " + levelResolution);
+        }
+        byte[] raw = readRaw(index);
+        if (levelResolution == resolution) {
+            return raw;
+        }
+        return boxLevel(raw, channels, resolution, levelResolution);
+    }
+
+    /**
+     * The official dataset tool's pyramid: float32 {@code (a + b + c + d) * 0.25} over 2x2 blocks, applied
+     * {@code log2(resolution / levelResolution)} times, then rounded half to even and clipped to bytes.
+     */
+    static byte[] boxLevel(byte[] chw, int channels, int resolution, int levelResolution) {
+        float[] plane = new float[channels * resolution * resolution];
+        for (int i = 0; i < plane.length; i++) {
+            plane[i] = chw[i] & 0xff;
+        }
+        int r = resolution;
+        while (r > levelResolution) {
+            int h = r / 2;
+            float[] next = new float[channels * h * h];
+            for (int c = 0; c < channels; c++) {
+                int src = c * r * r;
+                int dst = c * h * h;
+                for (int y = 0; y < h; y++) {
+                    int row0 = src + 2 * y * r;
+                    int row1 = row0 + r;
+                    for (int x = 0; x < h; x++) {
+                        next[dst + y * h + x] = (plane[row0 + 2 * x] + plane[row0 + 2 * x + 1] + plane[row1 + 2 * x]
+                                + plane[row1 + 2 * x + 1]) * 0.25f;
+                    }
+                }
+            }
+            plane = next;
+            r = h;
+        }
+        byte[] out = new byte[plane.length];
+        for (int i = 0; i < plane.length; i++) {
+            out[i] = (byte) Math.max(0, Math.min(255, (int) Math.rint(plane[i])));
+        }
+        return out;
+    }
+
     /** Writes an image as CHW floats in [-1, 1] ({@code v * 2/255 - 1}) at {@code dst[offset..]}, optionally mirrored left-right. */
     public void readInto(int index, float[] dst, int offset, boolean mirror) {
-        byte[] raw = readRaw(index);
-        int r = resolution;
+        toFloats(readRaw(index), channels, resolution, dst, offset, mirror);
+    }
+
+    /**
+     * Converts CHW bytes of a square image to floats in [-1, 1] ({@code v * 2/255 - 1}) at {@code dst[offset..]},
+     * optionally mirrored left-right.
+     *
+     * @param raw CHW bytes
+     * @param channels channel count
+     * @param r side in pixels
+     * @param dst destination
+     * @param offset first index written
+     * @param mirror whether to flip left-right
+     */
+    public static void toFloats(byte[] raw, int channels, int r, float[] dst, int offset, boolean mirror) {
         float scale = 2f / 255f;
         for (int c = 0; c < channels; c++) {
             for (int y = 0; y < r; y++) {

@@ -15,15 +15,12 @@ import org.stylegan4j.figures.Images;
 import org.stylegan4j.io.AtomicFiles;
 import org.stylegan4j.model.Discriminator;
 import org.stylegan4j.model.Generator;
-import org.stylegan4j.model.Noise;
-import org.stylegan4j.model.Truncation;
 import org.stylegan4j.nn.Downscale2d;
 import org.stylegan4j.nn.Engines;
 import org.stylegan4j.nn.ParameterStore;
 import org.stylegan4j.nn.Upscale2d;
 import org.stylegan4j.nn.Tensors;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -271,7 +268,8 @@ public final class TrainingLoop implements AutoCloseable {
         double secondsAtStart = state.totalSeconds();
         long deadline = budget == null ? Long.MAX_VALUE : start + budget.toNanos();
         Schedule sched = Schedule.at(config, state.kimg());
-        loader = new BatchLoader(data, sched.minibatch(), config.seed, config.mirror, state.loaderPosition());
+        loader = new BatchLoader(data, sched.minibatch(), sched.resolution(), config.seed, config.mirror,
+                state.loaderPosition(), BatchLoader.DEFAULT_CACHE_BYTES);
         if (state.nimg() == 0) {
             writeRealsGrid();
         }
@@ -350,15 +348,13 @@ public final class TrainingLoop implements AutoCloseable {
             adamG.reset();
             adamD.reset();
         }
-        if (loader.batchSize() != sched.minibatch()) {
-            loader.setBatchSize(sched.minibatch());
-        }
+        loader.configure(sched.minibatch(), sched.resolution());
         BatchLoader.Batch batch = loader.next();
         Random rng = new Random(config.seed * 0x9E3779B97F4A7C15L ^ (it + 1) * 0xBF58476D1CE4E5B9L);
         StepResult result;
         try (NDScope scope = new NDScope(); NDManager step = manager.newSubManager()) {
             scope.suppressNotUsedWarning();
-            int res = data.resolution();
+            int res = batch.resolution();
             NDArray reals = processReals(Tensors.owned(step, batch.data(), new Shape(batch.n(), batch.channels(), res, res)), lod);
             double[] dl = steps.discriminatorStep(step, reals, lod, rng, sched.learningRate(), it);
             GeneratorEma.update(gEma.parameters(), g.parameters(), GeneratorEma.beta(batch.n(), config.gSmoothingKimg));
@@ -383,11 +379,12 @@ public final class TrainingLoop implements AutoCloseable {
         return result;
     }
 
-    /** FadeLOD of the official process_reals at the native resolution: box-downscale, then blend with the coarser level. */
-    private static NDArray processReals(NDArray x, double lod) {
-        int k = (int) Math.floor(lod);
-        NDArray y = Downscale2d.apply(x, 1 << k);
-        double alpha = lod - k;
+    /**
+     * FadeLOD of the official process_reals at the native resolution: the reals arrive at level floor(lod) (as the
+     * official dataset's level of detail floor(lod)); during a fade they are blended with the coarser level.
+     */
+    private static NDArray processReals(NDArray y, double lod) {
+        double alpha = lod - Math.floor(lod);
         if (alpha > 0) {
             NDArray coarse = Upscale2d.apply(Downscale2d.apply(y, 2), 2);
             y = y.add(Tensors.scale(coarse.sub(y), alpha));
@@ -427,44 +424,19 @@ public final class TrainingLoop implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             seeds[i] = i;
         }
-        List<BufferedImage> tiles = new ArrayList<>();
-        int c = config.model.numChannels();
-        int res = config.model.resolution();
         double lod = Schedule.at(config, state.scheduleIteration() < 0 ? state.kimg() : state.scheduleKimg()).lod();
+        Path file = runDir.resolve(String.format("fakes%06d.png", state.nimg() / 1000));
         try (NDManager m = Engines.newManager()) {
             NDArray z = m.create(TrainingStep.gaussians(rng, count * latent), new Shape(count, latent));
-            for (int start = 0; start < count; start += 16) {
-                int n = Math.min(16, count - start);
-                try (NDManager part = m.newSubManager()) {
-                    NDArray zs = z.get(start + ":" + (start + n));
-                    zs.attach(part);
-                    NDArray ws = gEma.broadcast(gEma.map(zs));
-                    long[] s = java.util.Arrays.copyOfRange(seeds, start, start + n);
-                    float[] px = gEma.synthesize(gEma.truncate(ws, Truncation.NONE), Noise.seeded(s), lod).toFloatArray();
-                    for (int i = 0; i < n; i++) {
-                        tiles.add(Images.fromCHW(px, i * c * res * res, c, res, res));
-                    }
-                }
-            }
+            Images.writePng(SampleGrid.fakes(gEma, z, seeds, lod, config.gridSize), file);
         }
-        Path file = runDir.resolve(String.format("fakes%06d.png", state.nimg() / 1000));
-        Images.writePng(Images.grid(tiles, config.gridSize), file);
         return file;
     }
 
     /** Writes {@code reals.png}: images spread evenly over the dataset (datasets are often sorted by class). */
     private void writeRealsGrid() {
-        int count = config.gridSize * config.gridSize;
-        int c = data.channels();
-        int res = data.resolution();
-        List<BufferedImage> tiles = new ArrayList<>();
-        float[] buf = new float[c * res * res];
-        int shown = Math.min(count, data.size());
-        for (int k = 0; k < shown; k++) {
-            data.readInto((int) ((long) k * data.size() / shown), buf, 0, false);
-            tiles.add(Images.fromCHW(buf, 0, c, res, res));
-        }
-        Images.writePng(Images.grid(tiles, config.gridSize), runDir.resolve("reals.png"));
+        Images.writePng(SampleGrid.reals(data, config.gridSize * config.gridSize, config.gridSize),
+                runDir.resolve("reals.png"));
     }
 
     private Path snapshot() throws IOException {

@@ -134,6 +134,56 @@ class BatchLoaderTest {
     }
 
     @Test
+    void batchesAtALevelHoldTheBoxFilteredImagesAndTheCacheIsBounded() throws IOException {
+        try (ImageDataset ds = ImageDataset.open(folder(6))) {
+            // 16 bytes per 4x4 level: a 40-byte cache holds two of the six images
+            try (BatchLoader loader = new BatchLoader(ds, 3, 4, 5, true, 0, 40)) {
+                assertEquals(4, loader.resolution());
+                for (int b = 0; b < 6; b++) {
+                    BatchLoader.Batch batch = loader.next();
+                    assertEquals(4, batch.resolution());
+                    assertEquals(3 * 16, batch.data().length);
+                    float[] plain = new float[16];
+                    float[] flipped = new float[16];
+                    for (int k = 0; k < 3; k++) {
+                        byte[] level = ds.readLevel(batch.indices()[k], 4);
+                        ImageDataset.toFloats(level, 1, 4, plain, 0, false);
+                        ImageDataset.toFloats(level, 1, 4, flipped, 0, true);
+                        float[] got = Arrays.copyOfRange(batch.data(), k * 16, (k + 1) * 16);
+                        assertTrue(Arrays.equals(got, plain) || Arrays.equals(got, flipped));
+                    }
+                }
+                assertEquals(32, loader.cachedBytes());
+                loader.configure(3, 8);
+                assertEquals(8 * 8 * 3, loader.next().data().length);
+                assertEquals(0, loader.cachedBytes());
+            }
+            // the level does not change which images come in which order
+            List<Integer> full = indices(ds, 3, 5, true, 0, 4);
+            List<Integer> atLevel = new ArrayList<>();
+            try (BatchLoader loader = new BatchLoader(ds, 3, 2, 5, true, 0, BatchLoader.DEFAULT_CACHE_BYTES)) {
+                for (int b = 0; b < 4; b++) {
+                    Arrays.stream(loader.next().indices()).forEach(atLevel::add);
+                }
+            }
+            assertEquals(full, atLevel);
+        }
+    }
+
+    @Test
+    void theQueueIsBoundedInBytes() {
+        assertEquals(4, BatchLoader.queueCapacity(1 << 20));
+        assertEquals(2, BatchLoader.queueCapacity(BatchLoader.QUEUE_BYTES / 2));
+        // a batch larger than the budget is still queued alone: 256 images of 3x1024x1024 floats
+        long huge = BatchLoader.batchBytes(256, 3, 1024);
+        assertEquals(256L * 3 * 1024 * 1024 * 4, huge);
+        assertEquals(1, BatchLoader.queueCapacity(huge));
+        assertEquals(3 * huge, BatchLoader.peakBatchBytes(huge));
+        // the ffhq preset's first phase: 256 images at 8x8 are 196,608 bytes, four of them queued
+        assertEquals(6 * 196_608L, BatchLoader.peakBatchBytes(BatchLoader.batchBytes(256, 3, 8)));
+    }
+
+    @Test
     void readsTheBundledZip() {
         try (ImageDataset ds = ImageDataset.open(ImageSourceTest.MNIST);
              BatchLoader loader = new BatchLoader(ds, 64, 0, false)) {

@@ -7,6 +7,7 @@ import org.stylegan4j.StyleGanInputException;
 import java.io.IOException;
 import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,6 +34,58 @@ class ImageDatasetTest {
                 }
             }
             assertTrue(anyWhite);
+        }
+    }
+
+    @Test
+    void levelsAreTheOfficialFloatPyramidRoundedHalfToEven() {
+        // one 4x4 channel; its 2x2 blocks average to 1.75, 0.25, 1.5 and 2.5
+        byte[] image = {
+            1, 2, 0, 1,
+            2, 2, 0, 0,
+            1, 2, 2, 3,
+            1, 2, 2, 3,
+        };
+        assertArrayEquals(new byte[] {2, 0, 2, 2}, ImageDataset.boxLevel(image, 1, 4, 2));
+        // the 1x1 level averages the unrounded 2x2 level: (1.75 + 0.25 + 1.5 + 2.5) / 4 = 1.5, rounded to 2;
+        // blocks of 1.5, 1.5, 1.5, 0.5 give 1.25 -> 1, where rounding the 2x2 level first would give 2
+        assertArrayEquals(new byte[] {2}, ImageDataset.boxLevel(image, 1, 4, 1));
+        byte[] halves = {
+            1, 2, 1, 2,
+            1, 2, 1, 2,
+            1, 2, 0, 1,
+            1, 2, 0, 1,
+        };
+        assertArrayEquals(new byte[] {1}, ImageDataset.boxLevel(halves, 1, 4, 1));
+        // bright values stay in range: 255 everywhere is 255 at every level
+        byte[] white = new byte[2 * 8 * 8];
+        java.util.Arrays.fill(white, (byte) 255);
+        byte[] level = ImageDataset.boxLevel(white, 2, 8, 2);
+        assertEquals(2 * 2 * 2, level.length);
+        for (byte v : level) {
+            assertEquals(255, v & 0xff);
+        }
+    }
+
+    @Test
+    void readLevelDownscalesEachChannelAndRefusesOtherSizes() throws IOException {
+        TestImages.rgb(tmp.resolve("a.png"), 8, 8, 3);
+        try (ImageDataset ds = ImageDataset.open(tmp)) {
+            byte[] raw = ds.readRaw(0);
+            assertArrayEquals(raw, ds.readLevel(0, 8));
+            byte[] level = ds.readLevel(0, 4);
+            assertEquals(3 * 16, level.length);
+            for (int c = 0; c < 3; c++) {
+                for (int y = 0; y < 4; y++) {
+                    for (int x = 0; x < 4; x++) {
+                        int p = c * 64 + 2 * y * 8 + 2 * x;
+                        float mean = ((raw[p] & 0xff) + (raw[p + 1] & 0xff) + (raw[p + 8] & 0xff) + (raw[p + 9] & 0xff)) * 0.25f;
+                        assertEquals((int) Math.rint(mean), level[c * 16 + y * 4 + x] & 0xff);
+                    }
+                }
+            }
+            assertThrows(IllegalArgumentException.class, () -> ds.readLevel(0, 16));
+            assertThrows(IllegalArgumentException.class, () -> ds.readLevel(0, 3));
         }
     }
 

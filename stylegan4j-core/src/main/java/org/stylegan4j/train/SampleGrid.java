@@ -1,0 +1,105 @@
+package org.stylegan4j.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import org.stylegan4j.data.ImageDataset;
+import org.stylegan4j.figures.Images;
+import org.stylegan4j.model.Generator;
+import org.stylegan4j.model.Noise;
+import org.stylegan4j.model.Truncation;
+import org.stylegan4j.nn.Downscale2d;
+import org.stylegan4j.nn.Upscale2d;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The sample grids of a training run (the official {@code fakes*.png} / {@code reals.png}), with memory bounded at
+ * any resolution: images are synthesised a few at a time at the native resolution of the level of detail, and each
+ * tile is shown at {@code min(resolution, }{@value #MAX_TILE}{@code )} pixels (nearest-upscaled from a coarser
+ * level as the official grids are, box-downscaled above {@value #MAX_TILE}, so a 1024x1024 run's 8x8 grid is 2048
+ * pixels wide rather than 8192). Not in the official code, whose grids are always at full resolution.
+ */
+public final class SampleGrid {
+
+    /** Largest tile side in pixels. */
+    public static final int MAX_TILE = 256;
+    /** Pixels (images x side^2) synthesised at once; at most 16 images. */
+    private static final int CHUNK_PIXELS = 16 * 64 * 64;
+
+    private SampleGrid() {
+    }
+
+    /**
+     * @param resolution the network's resolution
+     * @return the side of a grid tile
+     */
+    public static int tileSize(int resolution) {
+        return Math.min(resolution, MAX_TILE);
+    }
+
+    /**
+     * Renders the generator's images without truncation.
+     *
+     * @param g generator
+     * @param z latents [N, latentSize]
+     * @param noiseSeeds one noise seed per image
+     * @param lod level of detail (0 = full resolution)
+     * @param cols tiles per row
+     * @return the grid
+     */
+    public static BufferedImage fakes(Generator g, NDArray z, long[] noiseSeeds, double lod, int cols) {
+        int count = Math.toIntExact(z.getShape().get(0));
+        int c = g.config().numChannels();
+        int tile = tileSize(g.config().resolution());
+        int nativeRes = g.config().resolution() >> (int) Math.floor(lod);
+        int chunk = Math.max(1, Math.min(16, CHUNK_PIXELS / (nativeRes * nativeRes)));
+        List<BufferedImage> tiles = new ArrayList<>();
+        for (int start = 0; start < count; start += chunk) {
+            int n = Math.min(chunk, count - start);
+            try (NDManager part = z.getManager().newSubManager()) {
+                NDArray zs = z.get(new NDIndex("{}:{}", start, start + n));
+                zs.attach(part);
+                NDArray ws = g.truncate(g.broadcast(g.map(zs)), Truncation.NONE);
+                NDArray images = g.synthesis().forward(ws, Noise.seeded(Arrays.copyOfRange(noiseSeeds, start, start + n)), lod);
+                float[] px = toTile(images, nativeRes, tile).toFloatArray();
+                for (int i = 0; i < n; i++) {
+                    tiles.add(Images.fromCHW(px, i * c * tile * tile, c, tile, tile));
+                }
+            }
+        }
+        return Images.grid(tiles, cols);
+    }
+
+    private static NDArray toTile(NDArray images, int nativeRes, int tile) {
+        if (nativeRes < tile) {
+            return Upscale2d.apply(images, tile / nativeRes);
+        }
+        return nativeRes > tile ? Downscale2d.apply(images, nativeRes / tile) : images;
+    }
+
+    /**
+     * Renders real images spread evenly over a dataset (datasets are often sorted by class).
+     *
+     * @param data the dataset
+     * @param count number of images (fewer when the dataset is smaller)
+     * @param cols tiles per row
+     * @return the grid
+     */
+    public static BufferedImage reals(ImageDataset data, int count, int cols) {
+        int c = data.channels();
+        int tile = tileSize(data.resolution());
+        List<BufferedImage> tiles = new ArrayList<>();
+        float[] buf = new float[c * tile * tile];
+        int shown = Math.min(count, data.size());
+        for (int k = 0; k < shown; k++) {
+            byte[] level = data.readLevel((int) ((long) k * data.size() / shown), tile);
+            ImageDataset.toFloats(level, c, tile, buf, 0, false);
+            tiles.add(Images.fromCHW(buf, 0, c, tile, tile));
+        }
+        return Images.grid(tiles, cols);
+    }
+}
