@@ -3,7 +3,9 @@ package org.stylegan4j.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.stylegan4j.StyleGanInputException;
 import org.stylegan4j.bench.GenerationBenchmark;
+import org.stylegan4j.bench.LoaderBenchmark;
 import org.stylegan4j.bench.TrainingBenchmark;
+import org.stylegan4j.data.ImageDataset;
 import org.stylegan4j.model.Generator;
 import org.stylegan4j.model.ModelConfig;
 import picocli.CommandLine.Command;
@@ -16,7 +18,8 @@ import java.util.concurrent.Callable;
 
 /** {@code stylegan4j bench}: speed measurements with JSON output. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (JSON with --json).",
-        subcommands = {BenchCommand.Generate.class, BenchCommand.Train.class, BenchServeCommand.class})
+        subcommands = {BenchCommand.Generate.class, BenchCommand.Train.class, BenchCommand.Data.class,
+            BenchServeCommand.class})
 public final class BenchCommand {
 
     /** {@code stylegan4j bench generate}. */
@@ -141,6 +144,58 @@ public final class BenchCommand {
                 if (r.soakIterations() > 0) {
                     out.printf("  RSS after 200 / %d iterations: %.0f / %.0f MiB%n", r.soakIterations(), r.rssAfter200Mb(),
                             r.rssAfterSoakMb());
+                }
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** {@code stylegan4j bench data}. */
+    @Command(name = "data", mixinStandardHelpOptions = true,
+            description = "Data loader images/s at every level of detail, decoding every image and from the level cache.")
+    static final class Data implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--data", required = true, description = "Training images: a folder or zip.")
+        java.nio.file.Path data;
+
+        @Option(names = "--images", defaultValue = "64", description = "Images read per measurement (default ${DEFAULT-VALUE}).")
+        int images;
+
+        @Option(names = "--batch", defaultValue = "16", description = "Images per batch (default ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--from", defaultValue = "8", description = "Coarsest level measured (default ${DEFAULT-VALUE}).")
+        int from;
+
+        @Option(names = "--json", description = "Print one JSON object.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (batch < 1 || images < batch) {
+                throw new StyleGanInputException("--batch must be at least 1 and --images at least --batch");
+            }
+            if (from < 1 || Integer.bitCount(from) != 1) {
+                throw new StyleGanInputException("--from must be a power of two, got " + from);
+            }
+            LoaderBenchmark.Result r;
+            try (ImageDataset ds = ImageDataset.open(data)) {
+                r = LoaderBenchmark.run(ds, images, batch, from);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(new ObjectMapper().writeValueAsString(r));
+            } else {
+                out.printf("data loader: %dx%d images, %d channel(s), %d images per level in batches of %d%n", r.data(),
+                        r.data(), r.channels(), r.images(), r.batch());
+                out.printf("  %-10s %14s %14s%n", "level", "decoded img/s", "cached img/s");
+                for (LoaderBenchmark.Level l : r.levels()) {
+                    out.printf("  %-10s %14.1f %14.1f%n", l.resolution() + "x" + l.resolution(), l.decodedImagesPerSecond(),
+                            l.cachedImagesPerSecond());
                 }
             }
             out.flush();

@@ -4,7 +4,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stylegan4j.StyleGanInputException;
 import picocli.CommandLine;
+import org.stylegan4j.nn.Engines;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 
@@ -23,7 +28,26 @@ public final class Main {
     /** Exit code for an internal failure. */
     public static final int EXIT_INTERNAL = 1;
 
+    @Spec
+    CommandSpec spec;
+
     private Main() {
+    }
+
+    /**
+     * {@code --device}, accepted by every command: where the tensors live.
+     *
+     * @param name cpu, gpu, gpu:N or auto
+     */
+    @Option(names = "--device", scope = ScopeType.INHERIT, paramLabel = "cpu|gpu|gpu:N|auto",
+            description = "Where networks run: cpu, gpu (the first CUDA GPU), gpu:N, or auto (default: a GPU when the "
+                    + "CUDA natives are present and one is visible, else the CPU).")
+    void device(String name) {
+        if (!name.matches("(?i)\\s*(cpu|auto|gpu(:\\d+)?)\\s*")) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--device must be cpu, gpu, gpu:N or auto, got '" + name + "'");
+        }
+        Engines.useDevice(name);
     }
 
     /**
@@ -47,6 +71,7 @@ public final class Main {
 
     /** @return the configured picocli command line */
     static CommandLine commandLine() {
+        Engines.useDevice("auto");
         CommandLine cl = new CommandLine(new Main());
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();

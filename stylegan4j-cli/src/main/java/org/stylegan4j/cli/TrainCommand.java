@@ -14,6 +14,7 @@ import org.stylegan4j.train.TickStats;
 import org.stylegan4j.train.TrainingConfig;
 import org.stylegan4j.train.TrainingDivergedException;
 import org.stylegan4j.train.TrainingLoop;
+import org.stylegan4j.train.TrainingPlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -25,9 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -103,6 +102,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", description = "Minibatch at every resolution (replaces the preset's per-resolution sizes).")
     Integer batch;
 
+    @Option(names = "--batch-round", description = "Most images a worker runs at once: larger minibatches run in rounds "
+            + "whose gradients are summed (the same minibatch in less memory; default: the whole share).")
+    Integer batchRound;
+
+    @Option(names = "--plan", description = "Print the schedule with each phase's estimated peak memory and exit "
+            + "(nothing is written).")
+    boolean plan;
+
     @Option(names = "--lod-kimg", description = "Thousands of images per stable phase and per fade-in of progressive growing.")
     Double lodKimg;
 
@@ -132,17 +139,44 @@ public final class TrainCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (ImageDataset dataset = ImageDataset.open(data)) {
+            if (plan) {
+                return printPlan(dataset, out);
+            }
             TrainingLoop loop = resume != null ? resumeRun(dataset) : newRun(dataset);
             try (loop) {
-                if (kimg != null) {
-                    loop.config().totalKimg = kimg;
-                }
                 return train(loop, out);
             }
         }
     }
 
+    private int printPlan(ImageDataset dataset, PrintWriter out) {
+        TrainingConfig config;
+        double fromKimg = 0;
+        if (resume != null) {
+            checkResumeOptions();
+            TrainingLoop.Resumable found = TrainingLoop.findResumable(resume);
+            config = found.config();
+            fromKimg = found.kimg();
+            if (kimg != null) {
+                config.totalKimg = kimg;
+            }
+        } else {
+            config = newConfig(dataset);
+        }
+        TrainingPlan p = TrainingLoop.plan(config, dataset);
+        out.println(p.table(p.remaining(fromKimg), TrainingPlan.Resources.detect()));
+        out.flush();
+        return 0;
+    }
+
     private TrainingLoop newRun(ImageDataset dataset) throws Exception {
+        TrainingConfig config = newConfig(dataset);
+        TrainingLoop.checkStart(config, dataset);
+        OutputFiles.directory(outdir);
+        return TrainingLoop.start(config, dataset, outdir);
+    }
+
+    private TrainingConfig newConfig(ImageDataset dataset) {
         int res = resolution == null ? dataset.resolution() : resolution;
         if (res > dataset.resolution()) {
             throw new StyleGanInputException("--resolution " + res + " is larger than the data's " + dataset.resolution()
@@ -199,21 +233,10 @@ public final class TrainCommand implements Callable<Integer> {
             config.minibatchBase = (int) positive("--batch", batch);
             config.minibatchDict = new TreeMap<>();
         }
-        Set<Integer> minibatches = new TreeSet<>(config.minibatchDict.values());
-        minibatches.add(config.minibatchBase);
-        for (int mb : minibatches) {
-            if (mb % (config.pack * config.workers) != 0) {
-                throw new StyleGanInputException("the minibatch " + mb + " does not split into " + config.workers
-                        + " worker share(s) that are multiples of the pack size " + config.pack
-                        + " (see --batch, --workers and --pack)");
-            }
-            int scored = mb / config.pack / config.workers;
-            if (scored % Math.min(config.stddevGroupSize, scored) != 0) {
-                throw new StyleGanInputException("the " + scored + " inputs of D per worker share are not a multiple of the "
-                        + "minibatch-stddev group " + config.stddevGroupSize
-                        + " (see --batch, --workers, --pack and --mbstd-group)");
-            }
+        if (batchRound != null) {
+            config.batchRound = atLeastOne("--batch-round", batchRound);
         }
+        config.checkMinibatches();
         if (lodKimg != null) {
             config.lodTrainingKimg = positive("--lod-kimg", lodKimg);
             config.lodTransitionKimg = lodKimg;
@@ -240,8 +263,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (snapshotTicks != null) {
             config.snapshotTicks = atLeastOne("--snapshot-ticks", snapshotTicks);
         }
-        OutputFiles.directory(outdir);
-        return TrainingLoop.start(config, dataset, outdir);
+        return config;
     }
 
     private static double positive(String option, double value) {
@@ -259,16 +281,20 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private TrainingLoop resumeRun(ImageDataset dataset) {
+        checkResumeOptions();
+        return TrainingLoop.resume(resume, dataset, kimg);
+    }
+
+    private void checkResumeOptions() {
         if (!Files.exists(resume)) {
             throw new StyleGanInputException(resume + ": no such run directory or snapshot");
         }
         if (resolution != null || seed != null || mirror != null || loss != null || gamma != null || lr != null
                 || mixing != null || noProgressive || tickKimg != null || snapshotTicks != null || batch != null
                 || lodKimg != null || emaKimg != null || lrRampdown != null || r1Interval != null || mbstdGroup != null
-                || mbstdFeatures != null || pack != null || workers != null) {
+                || mbstdFeatures != null || pack != null || workers != null || batchRound != null) {
             throw new StyleGanInputException("--resume continues a run with its own config; only --kimg and --minutes may be given");
         }
-        return TrainingLoop.resume(resume, dataset);
     }
 
     private int train(TrainingLoop loop, PrintWriter out) throws Exception {
@@ -370,7 +396,8 @@ public final class TrainCommand implements Callable<Integer> {
                 continue;
             }
             Path file = runDir.resolve("style-mixing-" + band.name().toLowerCase(java.util.Locale.ROOT) + ".png");
-            Images.writePng(new StyleMixingFigure(g, rows, cols, range).render().figure(), file);
+            int batch = Math.min(8, SampleGrid.imagesPerPass(g.config().resolution()));
+            Images.writePng(new StyleMixingFigure(g, rows, cols, range).batchSize(batch).render().figure(), file);
             files.add(file);
         }
         return files;

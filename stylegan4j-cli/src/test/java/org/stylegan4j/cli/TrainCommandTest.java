@@ -154,6 +154,10 @@ class TrainCommandTest {
             {"train", "--data", data.toString(), "--outdir", tmp.resolve("o16").toString(), "--lr-rampdown", "1.5"},
             {"train", "--data", data.toString(), "--outdir", tmp.resolve("o17").toString(), "--workers", "0"},
             {"train", "--data", data.toString(), "--outdir", tmp.resolve("o18").toString(), "--workers", "3"},
+            {"train", "--data", data.toString(), "--outdir", tmp.resolve("o19").toString(), "--batch-round", "0"},
+            {"train", "--data", data.toString(), "--outdir", tmp.resolve("o20").toString(), "--batch", "8", "--batch-round", "3"},
+            {"train", "--data", data.toString(), "--outdir", tmp.resolve("o21").toString(), "--device", "tpu"},
+            {"train", "--data", data.toString(), "--outdir", tmp.resolve("o22").toString(), "--device", "gpu"},
         };
         for (String[] args : cases) {
             StringWriter err = new StringWriter();
@@ -162,8 +166,63 @@ class TrainCommandTest {
             assertEquals(1, text.lines().count(), text);
             assertTrue(text.startsWith("error: "), text);
         }
-        for (String refused : new String[] {"o6", "o7", "o8", "o9", "o10", "o11", "o12", "o13", "o14", "o15", "o16", "o17", "o18"}) {
+        for (String refused : new String[] {"o6", "o7", "o8", "o9", "o10", "o11", "o12", "o13", "o14", "o15", "o16", "o17",
+            "o18", "o19", "o20", "o21", "o22"}) {
             assertTrue(Files.notExists(tmp.resolve(refused)), "a refused run must not create its directory");
         }
+    }
+
+    @Test
+    void deviceErrorsNameTheFix() throws IOException {
+        Path data = dataset();
+        StringWriter err = new StringWriter();
+        assertEquals(2, run(err, "train", "--data", data.toString(), "--outdir", tmp.resolve("g").toString(), "--device", "gpu"));
+        assertEquals("error: --device gpu: this build has PyTorch's CPU natives; build the CUDA jar with "
+                + "`mvn -Pcuda -DskipTests package` (see the README)", err.toString().trim());
+        err = new StringWriter();
+        assertEquals(2, run(err, "info", "--device", "tpu"));
+        assertEquals("error: --device must be cpu, gpu, gpu:N or auto, got 'tpu' (see 'stylegan4j --help')",
+                err.toString().trim());
+    }
+
+    @Test
+    void planPrintsEveryPhaseAndWritesNothing() throws IOException {
+        Path data = dataset();
+        Path out = tmp.resolve("planned");
+        StringWriter stdout = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(stdout));
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+        assertEquals(0, cl.execute("train", "--data", data.toString(), "--outdir", out.toString(), "--preset", "ffhq",
+                "--plan", "--device", "cpu"), err.toString());
+        List<String> lines = stdout.toString().lines().toList();
+        assertTrue(lines.get(0).startsWith("phase    kimg"), stdout.toString());
+        // 8x8 data: the ffhq schedule's 8x8 phase is the whole run
+        assertTrue(lines.get(1).matches("stable\\s+0\\.0 - 25000\\.0\\s+8x8\\s+256\\s+256\\s+0\\.001\\s+[0-9.]+ [MG]B"),
+                lines.get(1));
+        assertTrue(lines.get(2).startsWith("G "), stdout.toString());
+        assertTrue(Files.notExists(out), "--plan must not create the run directory");
+    }
+
+    @Test
+    void benchDataMeasuresEveryLevel() throws IOException {
+        Path data = dataset();
+        StringWriter stdout = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(stdout));
+        cl.setErr(new PrintWriter(new StringWriter()));
+        assertEquals(0, cl.execute("bench", "data", "--data", data.toString(), "--from", "2", "--images", "32",
+                "--batch", "8", "--json"));
+        JsonNode r = JSON.readTree(stdout.toString());
+        assertEquals(8, r.get("data").asInt());
+        assertEquals(32, r.get("images").asInt());
+        List<Integer> levels = new ArrayList<>();
+        for (JsonNode level : r.get("levels")) {
+            levels.add(level.get("resolution").asInt());
+            assertTrue(level.get("decodedImagesPerSecond").asDouble() > 0);
+            assertTrue(level.get("cachedImagesPerSecond").asDouble() > 0);
+        }
+        assertEquals(List.of(2, 4, 8), levels);
     }
 }

@@ -1,6 +1,5 @@
 package org.stylegan4j.metrics;
 
-import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -30,7 +29,7 @@ final class TorchScriptNetwork implements AutoCloseable {
         this.input = input;
         this.rgb = rgb;
         Engines.pytorch();
-        this.model = Model.newInstance("metric-network", Device.cpu(), "PyTorch");
+        this.model = Model.newInstance("metric-network", Engines.device(), "PyTorch");
         try {
             model.load(file);
         } catch (Exception | UnsatisfiedLinkError e) {

@@ -10,6 +10,8 @@ import ai.djl.pytorch.jni.JniUtils;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reverse-mode differentiation through the PyTorch engine, including the gradient of a gradient
@@ -69,20 +71,24 @@ public final class Autograd {
      * @return d sum(output) / d input, same shape as input, in the manager of {@code output}
      */
     public static NDArray gradientWithGraph(NDArray output, NDArray input) {
-        NDList result = InputGradient.MODULE.getBlock()
+        NDList result = InputGradient.on(output.getDevice()).getBlock()
                 .forward(new ai.djl.training.ParameterStore(output.getManager(), false), new NDList(output, input), true);
         NDArray grad = result.get(0);
         grad.attach(output.getManager());
         return grad;
     }
 
-    /** The TorchScript module behind {@link #gradientWithGraph}, loaded once from the classpath. */
+    /** The TorchScript module behind {@link #gradientWithGraph}, loaded once per device from the classpath. */
     private static final class InputGradient {
-        private static final Model MODULE = load();
+        private static final Map<Device, Model> MODULES = new ConcurrentHashMap<>();
 
-        private static Model load() {
+        static Model on(Device device) {
+            return MODULES.computeIfAbsent(device, InputGradient::load);
+        }
+
+        private static Model load(Device device) {
             Engines.pytorch();
-            Model model = Model.newInstance("input-gradient", Device.cpu(), "PyTorch");
+            Model model = Model.newInstance("input-gradient", device, "PyTorch");
             try (InputStream in = Autograd.class.getResourceAsStream("input_gradient.pt")) {
                 if (in == null) {
                     throw new IllegalStateException("input_gradient.pt is missing from the stylegan4j-core jar");

@@ -2,6 +2,7 @@ package org.stylegan4j.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import org.stylegan4j.data.ImageDataset;
 import org.stylegan4j.figures.Images;
@@ -42,6 +43,17 @@ public final class SampleGrid {
     }
 
     /**
+     * Images synthesised at once at a resolution, so that memory stays bounded: 16 up to 64x64, then fewer, 1 from
+     * 256x256 up.
+     *
+     * @param resolution side of the images
+     * @return images per forward pass
+     */
+    public static int imagesPerPass(int resolution) {
+        return (int) Math.max(1, Math.min(16, CHUNK_PIXELS / ((long) resolution * resolution)));
+    }
+
+    /**
      * Renders the generator's images without truncation.
      *
      * @param g generator
@@ -56,11 +68,13 @@ public final class SampleGrid {
         int c = g.config().numChannels();
         int tile = tileSize(g.config().resolution());
         int nativeRes = g.config().resolution() >> (int) Math.floor(lod);
-        int chunk = Math.max(1, Math.min(16, CHUNK_PIXELS / (nativeRes * nativeRes)));
+        int chunk = imagesPerPass(nativeRes);
         List<BufferedImage> tiles = new ArrayList<>();
         for (int start = 0; start < count; start += chunk) {
             int n = Math.min(chunk, count - start);
-            try (NDManager part = z.getManager().newSubManager()) {
+            // the scope frees every temporary, also those that the networks' ops attach to their weights' manager
+            try (NDScope scope = new NDScope(); NDManager part = z.getManager().newSubManager()) {
+                scope.suppressNotUsedWarning();
                 NDArray zs = z.get(new NDIndex("{}:{}", start, start + n));
                 zs.attach(part);
                 NDArray ws = g.truncate(g.broadcast(g.map(zs)), Truncation.NONE);

@@ -17,8 +17,9 @@ package org.stylegan4j.train;
  * @param imagesPerSecond real images per second during the tick
  * @param rssMb resident memory of the process in MiB
  * @param totalSeconds training time so far, across resumes
+ * @param peakRssMb the most resident memory of the process during the tick in MiB (0 where not measured)
  */
 public record TickStats(long tick, double kimg, double lod, int resolution, int minibatch, double lossG, double lossD,
                         double penalty, double realScore, double fakeScore, double secPerKimg, double imagesPerSecond,
-                        double rssMb, double totalSeconds) {
+                        double rssMb, double totalSeconds, double peakRssMb) {
 }

@@ -6,7 +6,9 @@ import org.stylegan4j.nn.MinibatchStddev;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Hyper-parameters of a training run (appendix C), with the official FFHQ values and a preset sized
@@ -83,10 +85,74 @@ public final class TrainingConfig {
      * minibatch-stddev groups and packs of D stay within a worker's share, so it is part of the config.
      */
     public int workers = 1;
+    /**
+     * Most images a worker runs through G and D at once (0: its whole share). A larger share runs in rounds of this
+     * many images whose gradients are summed before the update, as the paper's minibatch of 32 at 1024x1024 ran as
+     * 8 GPUs x 4 images: the same minibatch in less memory. Not in the paper; the minibatch-stddev groups and packs
+     * of D stay within a round.
+     */
+    public int batchRound = 0;
     /** Ticks between network snapshots. */
     public int snapshotTicks = 10;
     /** Columns and rows of the sample grid written every tick. */
     public int gridSize = 8;
+
+    /**
+     * Images each worker runs at once for a minibatch: its share, or {@link #batchRound} when smaller.
+     *
+     * @param minibatch images per minibatch
+     * @return images per round
+     */
+    public int roundSize(int minibatch) {
+        return roundSize(minibatch, batchRound);
+    }
+
+    private int roundSize(int minibatch, int round) {
+        int share = minibatch / workers;
+        return round > 0 ? Math.min(share, round) : share;
+    }
+
+    /**
+     * Checks that every minibatch of the schedule splits into workers, rounds, packs and minibatch-stddev groups.
+     *
+     * @throws StyleGanInputException naming the options to change
+     */
+    public void checkMinibatches() {
+        String problem = minibatchProblem(batchRound);
+        if (problem != null) {
+            throw new StyleGanInputException(problem);
+        }
+    }
+
+    /**
+     * @param round a value of {@link #batchRound}
+     * @return why some minibatch of the schedule does not split into workers, rounds of that size, packs and
+     *         minibatch-stddev groups, or null when all do
+     */
+    String minibatchProblem(int round) {
+        Set<Integer> minibatches = new TreeSet<>(minibatchDict.values());
+        minibatches.add(minibatchBase);
+        for (int mb : minibatches) {
+            if (mb % (pack * workers) != 0) {
+                return "the minibatch " + mb + " does not split into " + workers
+                        + " worker share(s) that are multiples of the pack size " + pack
+                        + " (see --batch, --workers and --pack)";
+            }
+            int share = mb / workers;
+            int size = roundSize(mb, round);
+            if (share % size != 0 || size % pack != 0) {
+                return "the worker share of " + share + " images does not split into rounds of " + size
+                        + " that are multiples of the pack size " + pack + " (see --batch-round, --batch and --pack)";
+            }
+            int scored = size / pack;
+            if (scored % Math.min(stddevGroupSize, scored) != 0) {
+                return "the " + scored + " inputs of D per " + (size < share ? "round" : "worker share")
+                        + " are not a multiple of the minibatch-stddev group " + stddevGroupSize
+                        + " (see --batch, --workers, --batch-round, --pack and --mbstd-group)";
+            }
+        }
+        return null;
+    }
 
     /**
      * A training preset for a model.

@@ -119,16 +119,82 @@ public final class TrainingLoop implements AutoCloseable {
      * @throws IOException if the directory cannot be written
      */
     public static TrainingLoop start(TrainingConfig config, ImageDataset data, Path runDir) throws IOException {
-        checkData(config, data);
         if (Files.exists(runDir.resolve("config.json"))) {
             throw new StyleGanInputException(runDir + " already holds a training run; resume it with --resume "
                     + runDir + " or choose another --outdir");
         }
+        checkStart(config, data);
         Files.createDirectories(runDir);
         TrainingLoop loop = new TrainingLoop(config, data, runDir);
         AtomicFiles.writeString(runDir.resolve("config.json"),
                 JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
         return loop;
+    }
+
+    /**
+     * Everything {@link #start} checks before it writes anything: the data matches the model, every minibatch
+     * splits into workers, rounds, packs and groups, the device is there, and every phase fits in its memory.
+     *
+     * @param config the run's hyper-parameters
+     * @param data its training images
+     * @throws StyleGanInputException naming the problem and the fix
+     */
+    public static void checkStart(TrainingConfig config, ImageDataset data) {
+        checkData(config, data);
+        config.checkMinibatches();
+        TrainingPlan plan = plan(config, data);
+        plan.check(plan.phases(), TrainingPlan.Resources.detect());
+    }
+
+    /**
+     * The schedule of a run with the estimated peak memory of each phase, from the sizes of its networks (built
+     * for the count and freed) and of its data set.
+     *
+     * @param config the run's hyper-parameters
+     * @param data its training images
+     * @return the plan
+     */
+    public static TrainingPlan plan(TrainingConfig config, ImageDataset data) {
+        long gParams;
+        long dParams;
+        try (Generator g = new Generator(config.model, 0);
+             Discriminator d = new Discriminator(config.model, 0,
+                     new Discriminator.Options(config.stddevGroupSize, config.stddevFeatures, config.pack))) {
+            gParams = g.parameters().all().stream().mapToLong(ParameterStore.Parameter::size).sum();
+            dParams = d.parameters().all().stream().mapToLong(ParameterStore.Parameter::size).sum();
+        }
+        return TrainingPlan.of(config, gParams, dParams, data.size());
+    }
+
+    /**
+     * The newest snapshot a run would resume from, without loading it.
+     *
+     * @param config the run's hyper-parameters
+     * @param kimg thousands of images trained at that snapshot
+     */
+    public record Resumable(TrainingConfig config, double kimg) {
+    }
+
+    /**
+     * @param runDirOrSnapshot run directory, or a {@code network-snapshot-*.safetensors} inside one
+     * @return the config and position of the snapshot {@link #resume} would start from first
+     */
+    public static Resumable findResumable(Path runDirOrSnapshot) {
+        Snapshots.Found f = snapshots(runDirOrSnapshot).get(0);
+        return new Resumable(Snapshots.readConfig(f.state()), f.kimg());
+    }
+
+    private static List<Snapshots.Found> snapshots(Path runDirOrSnapshot) {
+        Path runDir = Files.isDirectory(runDirOrSnapshot) ? runDirOrSnapshot : runDirOrSnapshot.toAbsolutePath().getParent();
+        List<Snapshots.Found> found = Snapshots.list(runDir);
+        if (!Files.isDirectory(runDirOrSnapshot)) {
+            found = found.stream().filter(f -> f.network().getFileName().equals(runDirOrSnapshot.getFileName())).toList();
+        }
+        if (found.isEmpty()) {
+            throw new StyleGanInputException(runDirOrSnapshot + ": no complete snapshot to resume from "
+                    + "(expected network-snapshot-KKKKKK.safetensors)");
+        }
+        return found;
     }
 
     /**
@@ -139,20 +205,30 @@ public final class TrainingLoop implements AutoCloseable {
      * @return the loop, positioned exactly where the snapshot was taken
      */
     public static TrainingLoop resume(Path runDirOrSnapshot, ImageDataset data) {
+        return resume(runDirOrSnapshot, data, null);
+    }
+
+    /**
+     * Resumes a run, optionally with a new length; refused when a remaining phase cannot fit in memory.
+     *
+     * @param runDirOrSnapshot run directory, or a {@code network-snapshot-*.safetensors} inside one
+     * @param data training images (the same set)
+     * @param totalKimg new length of the run in thousands of images (null: the run's own)
+     * @return the loop, positioned exactly where the snapshot was taken
+     */
+    public static TrainingLoop resume(Path runDirOrSnapshot, ImageDataset data, Double totalKimg) {
         Path runDir = Files.isDirectory(runDirOrSnapshot) ? runDirOrSnapshot : runDirOrSnapshot.toAbsolutePath().getParent();
         removeInterruptedWrites(runDir);
-        List<Snapshots.Found> found = Snapshots.list(runDir);
-        if (!Files.isDirectory(runDirOrSnapshot)) {
-            found = found.stream().filter(f -> f.network().getFileName().equals(runDirOrSnapshot.getFileName())).toList();
-        }
-        if (found.isEmpty()) {
-            throw new StyleGanInputException(runDirOrSnapshot + ": no complete snapshot to resume from "
-                    + "(expected network-snapshot-KKKKKK.safetensors)");
-        }
+        List<Snapshots.Found> found = snapshots(runDirOrSnapshot);
         RuntimeException last = null;
         for (Snapshots.Found f : found) {
             TrainingConfig config = Snapshots.readConfig(f.state());
+            if (totalKimg != null) {
+                config.totalKimg = totalKimg;
+            }
             checkData(config, data);
+            TrainingPlan plan = plan(config, data);
+            plan.check(plan.remaining(f.kimg()), TrainingPlan.Resources.detect());
             TrainingLoop loop = new TrainingLoop(config, data, runDir);
             try {
                 loop.state = Snapshots.load(f, config.model, loop.g, loop.gEma, loop.d, loop.adamG, loop.adamD);
@@ -276,6 +352,7 @@ public final class TrainingLoop implements AutoCloseable {
         try (NDManager manager = Engines.newManager()) {
             TickAccumulator acc = new TickAccumulator();
             long tickStartNanos = System.nanoTime();
+            ResidentMemory.resetPeak();
             boolean finished = false;
             while (true) {
                 if (state.nimg() >= config.totalKimg * 1000) {
@@ -299,6 +376,7 @@ public final class TrainingLoop implements AutoCloseable {
                     if (state.tick() % config.snapshotTicks == 0) {
                         listener.snapshot(snapshot());
                     }
+                    ResidentMemory.resetPeak();
                 }
             }
             listener.snapshot(snapshot());
@@ -399,7 +477,7 @@ public final class TrainingLoop implements AutoCloseable {
                 sched.resolution(),
                 sched.minibatch(), acc.lossG / steps, acc.lossD / steps, acc.penalty / steps, acc.real / steps,
                 acc.fake / steps, seconds / (imgs / 1000.0), imgs / seconds, ResidentMemory.megabytes(),
-                state.totalSeconds());
+                state.totalSeconds(), ResidentMemory.peakMegabytes());
         state = new TrainingState(state.nimg(), state.iteration(), state.tick() + 1, state.nimg(), state.lodFloor(),
                 state.lodCeil(), state.scheduleKimg(), state.scheduleIteration(), state.adamStepsG(), state.adamStepsD(),
                 state.loaderPosition(), state.totalSeconds());

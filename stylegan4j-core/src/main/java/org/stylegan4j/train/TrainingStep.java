@@ -12,6 +12,7 @@ import org.stylegan4j.model.StyleMixing;
 import org.stylegan4j.nn.Autograd;
 import org.stylegan4j.nn.Tensors;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -19,7 +20,8 @@ import java.util.Random;
  * One minibatch of StyleGAN training (appendix C): a discriminator update with its gradient penalty,
  * then a generator update, each with Adam; the generator's forward passes update the tracked average
  * of w and apply the style-mixing regulariser. With more than one worker the minibatch is split
- * across {@link DataParallel} workers.
+ * across {@link DataParallel} workers; with {@link TrainingConfig#batchRound} each worker's share runs
+ * in rounds whose gradients are summed before the update.
  */
 public final class TrainingStep implements AutoCloseable {
 
@@ -105,9 +107,33 @@ public final class TrainingStep implements AutoCloseable {
         return v;
     }
 
-    /** Back-propagates a worker's loss, weighted by its share of the minibatch when there are several. */
-    private void backward(NDArray workerLoss) {
-        Autograd.backward(parallel.workers() == 1 ? workerLoss : Tensors.scale(workerLoss, 1.0 / parallel.workers()));
+    /** Back-propagates the loss of one worker's round, weighted by its share of the minibatch when there are several. */
+    static void backward(NDArray partLoss, int parts) {
+        Autograd.backward(parts == 1 ? partLoss : Tensors.scale(partLoss, 1.0 / parts));
+    }
+
+    /**
+     * Runs a task on every worker for each round of the minibatch, in round order then worker order.
+     *
+     * @param n minibatch size
+     * @param task receives the round's first image index within each worker's share, and the round size
+     */
+    <T> List<T> inRounds(NDManager m, Random rng, int n, RoundTask<T> task) {
+        int share = n / parallel.workers();
+        int round = config.roundSize(n);
+        int parts = parallel.workers() * (share / round);
+        List<T> out = new ArrayList<>();
+        for (int first = 0; first < share; first += round) {
+            int offset = first;
+            out.addAll(parallel.run(m, rng, (k, gk, dk, wm, wrng) ->
+                    task.run(k * share + offset, round, parts, gk, dk, wm, wrng)));
+        }
+        return out;
+    }
+
+    /** The work of one worker in one round. */
+    interface RoundTask<T> {
+        T run(int first, int size, int parts, Generator g, Discriminator d, NDManager m, Random rng);
     }
 
     /** One worker's part of a D step: its loss terms and the mean of its w. */
@@ -128,17 +154,16 @@ public final class TrainingStep implements AutoCloseable {
     public double[] discriminatorStep(NDManager m, NDArray reals, double lod, Random rng, double lr, long iteration) {
         int interval = Math.max(1, config.penaltyInterval);
         double penaltyScale = iteration % interval == 0 ? interval : 0;
-        int share = Math.toIntExact(reals.getShape().get(0)) / parallel.workers();
+        int n = Math.toIntExact(reals.getShape().get(0));
         parallel.syncGenerators();
         parallel.syncDiscriminators();
         parallel.requireGradients(false, true);
-        List<DiscriminatorPart> parts = parallel.run(m, rng, (k, gk, dk, wm, wrng) -> {
-            NDArray workerReals = parallel.workers() == 1 ? reals
-                    : reals.get(new NDIndex("{}:{}", k * share, (k + 1) * share));
-            Generated fakes = generateForTraining(gk, wm, share, lod, wrng);
-            GanLoss.DiscriminatorLoss dl = loss.discriminatorLoss(dk, workerReals, fakes.images().stopGradient(),
+        List<DiscriminatorPart> parts = inRounds(m, rng, n, (first, size, count, gk, dk, wm, wrng) -> {
+            NDArray partReals = size == n ? reals : reals.get(new NDIndex("{}:{}", first, first + size));
+            Generated fakes = generateForTraining(gk, wm, size, lod, wrng);
+            GanLoss.DiscriminatorLoss dl = loss.discriminatorLoss(dk, partReals, fakes.images().stopGradient(),
                     lod, wrng, penaltyScale);
-            backward(dl.total());
+            backward(dl.total(), count);
             return new DiscriminatorPart(new double[] {dl.total().getFloat(), dl.penalty().getFloat(),
                 dl.realScore().getFloat(), dl.fakeScore().getFloat()}, fakes.meanW());
         });
@@ -171,13 +196,12 @@ public final class TrainingStep implements AutoCloseable {
      * @return the G loss
      */
     public double generatorStep(NDManager m, int n, double lod, Random rng, double lr) {
-        int share = n / parallel.workers();
         parallel.syncDiscriminators();
         parallel.requireGradients(true, true);
-        List<GeneratorPart> parts = parallel.run(m, rng, (k, gk, dk, wm, wrng) -> {
-            Generated fakes = generateForTraining(gk, wm, share, lod, wrng);
+        List<GeneratorPart> parts = inRounds(m, rng, n, (first, size, count, gk, dk, wm, wrng) -> {
+            Generated fakes = generateForTraining(gk, wm, size, lod, wrng);
             NDArray lossG = loss.generatorLoss(dk.forward(fakes.images(), lod));
-            backward(lossG);
+            backward(lossG, count);
             return new GeneratorPart(lossG.getFloat(), fakes.meanW());
         });
         updateAverageW(m, parts.stream().map(GeneratorPart::meanW).toList());
