@@ -166,7 +166,7 @@ class TrainCommandTest {
             assertEquals(1, text.lines().count(), text);
             assertTrue(text.startsWith("error: "), text);
         }
-        for (String refused : new String[] {"o6", "o7", "o8", "o9", "o10", "o11", "o12", "o13", "o14", "o15", "o16", "o17",
+        for (String refused : new String[] {"o2", "o6", "o7", "o8", "o9", "o10", "o11", "o12", "o13", "o14", "o15", "o16", "o17",
             "o18", "o19", "o20", "o21", "o22"}) {
             assertTrue(Files.notExists(tmp.resolve(refused)), "a refused run must not create its directory");
         }

@@ -346,9 +346,46 @@ public final class TrainingLoop implements AutoCloseable {
         Schedule sched = Schedule.at(config, state.kimg());
         loader = new BatchLoader(data, sched.minibatch(), sched.resolution(), config.seed, config.mirror,
                 state.loaderPosition(), BatchLoader.DEFAULT_CACHE_BYTES);
-        if (state.nimg() == 0) {
-            writeRealsGrid();
+        try {
+            if (state.nimg() == 0) {
+                writeRealsGrid();
+            }
+            return train(start, secondsAtStart, deadline, stopRequested, listener);
+        } catch (RuntimeException e) {
+            if (lastSnapshot == null && state.tick() == 0) {
+                discardUnstartedRun();
+            }
+            throw e;
+        } finally {
+            loader.close();
         }
+    }
+
+    /**
+     * Removes what a new run wrote before it failed in its first tick (config, reals grid), and its directory when
+     * that is then empty, so that the same command can be run again once the problem is fixed.
+     */
+    private void discardUnstartedRun() {
+        try (java.util.stream.Stream<Path> files = Files.list(runDir)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (name.equals("config.json") || name.equals("reals.png") || name.equals("log.jsonl")
+                        || name.equals("loss.png") || name.matches("fakes\\d+\\.png")) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            try (java.util.stream.Stream<Path> left = Files.list(runDir)) {
+                if (left.findAny().isEmpty()) {
+                    Files.deleteIfExists(runDir);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot clean {} after the failed start: {}", runDir, e.getMessage());
+        }
+    }
+
+    private Result train(long start, double secondsAtStart, long deadline, BooleanSupplier stopRequested,
+                         Listener listener) throws IOException {
         try (NDManager manager = Engines.newManager()) {
             TickAccumulator acc = new TickAccumulator();
             long tickStartNanos = System.nanoTime();
@@ -381,8 +418,6 @@ public final class TrainingLoop implements AutoCloseable {
             }
             listener.snapshot(snapshot());
             return new Result(state, lastSnapshot, finished);
-        } finally {
-            loader.close();
         }
     }
 

@@ -34,30 +34,38 @@ class TrainingRoundsTest {
         return c;
     }
 
-    /** D's gradients of the mean logistic loss on reals, the minibatch run by {@link TrainingStep#inRounds}. */
-    private static List<float[]> gradients(TrainingConfig config, float[] reals, List<Integer> sizesSeen) {
+    /** A training step of the tiny networks with the given config, handed to {@code body}. */
+    private static <T> T withStep(TrainingConfig config, java.util.function.BiFunction<TrainingStep, Discriminator, T> body) {
         try (Generator g = new Generator(config.model, 1);
              Discriminator d = new Discriminator(config.model, 2, new Discriminator.Options(1, 1, 1));
              Adam adamG = Adam.official(g.parameters());
              Adam adamD = Adam.official(d.parameters());
-             TrainingStep step = new TrainingStep(config, g, d, adamG, adamD);
-             NDManager m = Engines.newManager()) {
-            org.stylegan4j.nn.Autograd.requireGradients(d.parameters(), true);
-            NDArray x = Tensors.owned(m, reals, new Shape(N, 1, 8, 8));
-            List<Integer> firsts = step.inRounds(m, new Random(0), N, (first, size, parts, gk, dk, wm, rng) -> {
-                NDArray part = x.get(new NDIndex("{}:{}", first, first + size));
-                TrainingStep.backward(Activation.softPlus(dk.forward(part, 0).neg()).mean(), parts);
-                synchronized (sizesSeen) {
-                    sizesSeen.add(size);
-                }
-                return first;
-            });
-            assertEquals(N / config.roundSize(N), firsts.size());
-            List<float[]> out = d.parameters().trainable().stream()
-                    .map(p -> p.array().getGradient().toFloatArray()).toList();
-            org.stylegan4j.nn.Autograd.requireGradients(d.parameters(), false);
-            return out;
+             TrainingStep step = new TrainingStep(config, g, d, adamG, adamD)) {
+            return body.apply(step, d);
         }
+    }
+
+    /** D's gradients of the mean logistic loss on reals, the minibatch run by {@link TrainingStep#inRounds}. */
+    private static List<float[]> gradients(TrainingConfig config, float[] reals, List<Integer> sizesSeen) {
+        return withStep(config, (step, d) -> {
+            try (NDManager m = Engines.newManager()) {
+                org.stylegan4j.nn.Autograd.requireGradients(d.parameters(), true);
+                NDArray x = Tensors.owned(m, reals, new Shape(N, 1, 8, 8));
+                List<Integer> firsts = step.inRounds(m, new Random(0), N, (first, size, parts, gk, dk, wm, rng) -> {
+                    NDArray part = x.get(new NDIndex("{}:{}", first, first + size));
+                    TrainingStep.backward(Activation.softPlus(dk.forward(part, 0).neg()).mean(), parts);
+                    synchronized (sizesSeen) {
+                        sizesSeen.add(size);
+                    }
+                    return first;
+                });
+                assertEquals(N / config.roundSize(N), firsts.size());
+                List<float[]> out = d.parameters().trainable().stream()
+                        .map(p -> p.array().getGradient().toFloatArray()).toList();
+                org.stylegan4j.nn.Autograd.requireGradients(d.parameters(), false);
+                return out;
+            }
+        });
     }
 
     @Test
@@ -82,18 +90,13 @@ class TrainingRoundsTest {
 
     @Test
     void workersTakeTheirShareOfEachRound() {
-        TrainingConfig c = config(2, 2);
-        try (Generator g = new Generator(c.model, 1);
-             Discriminator d = new Discriminator(c.model, 2, new Discriminator.Options(1, 1, 1));
-             Adam adamG = Adam.official(g.parameters());
-             Adam adamD = Adam.official(d.parameters());
-             TrainingStep step = new TrainingStep(c, g, d, adamG, adamD);
-             NDManager m = Engines.newManager()) {
-            List<String> parts = step.inRounds(m, new Random(0), N,
-                    (first, size, count, gk, dk, wm, rng) -> first + "+" + size + "/" + count);
-            // shares of 4: worker 0 takes images 0-3, worker 1 images 4-7, each in two rounds of 2 (4 parts in all)
-            assertEquals(List.of("0+2/4", "4+2/4", "2+2/4", "6+2/4"), parts);
-        }
+        List<String> parts = withStep(config(2, 2), (step, d) -> {
+            try (NDManager m = Engines.newManager()) {
+                return step.inRounds(m, new Random(0), N, (first, size, count, gk, dk, wm, rng) -> first + "+" + size + "/" + count);
+            }
+        });
+        // shares of 4: worker 0 takes images 0-3, worker 1 images 4-7, each in two rounds of 2 (4 parts in all)
+        assertEquals(List.of("0+2/4", "4+2/4", "2+2/4", "6+2/4"), parts);
     }
 
     @Test
