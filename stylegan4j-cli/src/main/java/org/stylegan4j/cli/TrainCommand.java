@@ -102,9 +102,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", description = "Minibatch at every resolution (replaces the preset's per-resolution sizes).")
     Integer batch;
 
-    @Option(names = "--batch-round", description = "Most images a worker runs at once: larger minibatches run in rounds "
-            + "whose gradients are summed (the same minibatch in less memory; default: the whole share).")
-    Integer batchRound;
+    @Option(names = "--batch-round", paramLabel = "N|auto", description = "Most images a worker runs at once: larger "
+            + "minibatches run in rounds whose gradients are summed (the same minibatch in less memory; default: the "
+            + "whole share). auto: per phase, the largest round that fits the memory available (see --plan).")
+    String batchRound;
 
     @Option(names = "--plan", description = "Print the schedule with each phase's estimated peak memory and exit "
             + "(nothing is written).")
@@ -233,8 +234,14 @@ public final class TrainCommand implements Callable<Integer> {
             config.minibatchBase = (int) positive("--batch", batch);
             config.minibatchDict = new TreeMap<>();
         }
-        if (batchRound != null) {
-            config.batchRound = atLeastOne("--batch-round", batchRound);
+        boolean autoRounds = "auto".equalsIgnoreCase(batchRound);
+        if (batchRound != null && !autoRounds) {
+            try {
+                config.batchRound = atLeastOne("--batch-round", Integer.parseInt(batchRound.trim()));
+            } catch (NumberFormatException e) {
+                throw new StyleGanInputException("--batch-round must be a positive number of images or auto, got '"
+                        + batchRound + "'");
+            }
         }
         config.checkMinibatches();
         if (lodKimg != null) {
@@ -262,6 +269,11 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (snapshotTicks != null) {
             config.snapshotTicks = atLeastOne("--snapshot-ticks", snapshotTicks);
+        }
+        if (autoRounds) {
+            TrainingPlan plan = TrainingLoop.plan(config, dataset);
+            config.batchRoundDict = new TreeMap<>(plan.autoRounds(plan.phases(),
+                    TrainingPlan.Resources.detect().limitBytes()));
         }
         return config;
     }

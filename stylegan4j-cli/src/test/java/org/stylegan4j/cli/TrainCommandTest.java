@@ -155,6 +155,7 @@ class TrainCommandTest {
             {"train", "--data", data.toString(), "--outdir", tmp.resolve("o17").toString(), "--workers", "0"},
             {"train", "--data", data.toString(), "--outdir", tmp.resolve("o18").toString(), "--workers", "3"},
             {"train", "--data", data.toString(), "--outdir", tmp.resolve("o19").toString(), "--batch-round", "0"},
+            {"train", "--data", data.toString(), "--outdir", tmp.resolve("o23").toString(), "--batch-round", "some"},
             {"train", "--data", data.toString(), "--outdir", tmp.resolve("o20").toString(), "--batch", "8", "--batch-round", "3"},
             {"train", "--data", data.toString(), "--outdir", tmp.resolve("o21").toString(), "--device", "tpu"},
             {"train", "--data", data.toString(), "--outdir", tmp.resolve("o22").toString(), "--device", "gpu"},
@@ -167,7 +168,7 @@ class TrainCommandTest {
             assertTrue(text.startsWith("error: "), text);
         }
         for (String refused : new String[] {"o2", "o6", "o7", "o8", "o9", "o10", "o11", "o12", "o13", "o14", "o15", "o16", "o17",
-            "o18", "o19", "o20", "o21", "o22"}) {
+            "o18", "o19", "o20", "o21", "o22", "o23"}) {
             assertTrue(Files.notExists(tmp.resolve(refused)), "a refused run must not create its directory");
         }
     }
@@ -203,6 +204,13 @@ class TrainCommandTest {
                 lines.get(1));
         assertTrue(lines.get(2).startsWith("G "), stdout.toString());
         assertTrue(Files.notExists(out), "--plan must not create the run directory");
+
+        stdout.getBuffer().setLength(0);
+        assertEquals(0, cl.execute("train", "--data", data.toString(), "--outdir", out.toString(), "--preset", "ffhq",
+                "--plan", "--batch-round", "auto"), err.toString());
+        // the whole minibatch fits this machine at 8x8: auto keeps it in one round
+        assertTrue(stdout.toString().lines().skip(1).findFirst().orElseThrow().matches(".*8x8\\s+256\\s+256\\s+.*"),
+                stdout.toString());
     }
 
     @Test

@@ -6,9 +6,7 @@ import org.stylegan4j.nn.MinibatchStddev;
 
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Hyper-parameters of a training run (appendix C), with the official FFHQ values and a preset sized
@@ -92,22 +90,30 @@ public final class TrainingConfig {
      * of D stay within a round.
      */
     public int batchRound = 0;
+    /**
+     * Round sizes per schedule resolution, overriding {@link #batchRound} there: what {@code --batch-round auto}
+     * chose from the memory available when the run started (the largest that fits each phase), kept so that a
+     * resumed run computes exactly as before.
+     */
+    public Map<Integer, Integer> batchRoundDict = new TreeMap<>();
     /** Ticks between network snapshots. */
     public int snapshotTicks = 10;
     /** Columns and rows of the sample grid written every tick. */
     public int gridSize = 8;
 
     /**
-     * Images each worker runs at once for a minibatch: its share, or {@link #batchRound} when smaller.
+     * Images each worker runs at once for a minibatch at a resolution: its share, or the round size set for that
+     * resolution ({@link #batchRoundDict}, else {@link #batchRound}) when smaller.
      *
+     * @param resolution schedule resolution
      * @param minibatch images per minibatch
      * @return images per round
      */
-    public int roundSize(int minibatch) {
-        return roundSize(minibatch, batchRound);
+    public int roundSize(int resolution, int minibatch) {
+        return roundOf(minibatch, batchRoundDict.getOrDefault(resolution, batchRound));
     }
 
-    private int roundSize(int minibatch, int round) {
+    private int roundOf(int minibatch, int round) {
         int share = minibatch / workers;
         return round > 0 ? Math.min(share, round) : share;
     }
@@ -118,38 +124,38 @@ public final class TrainingConfig {
      * @throws StyleGanInputException naming the options to change
      */
     public void checkMinibatches() {
-        String problem = minibatchProblem(batchRound);
-        if (problem != null) {
-            throw new StyleGanInputException(problem);
+        for (int res = 4; res <= model.resolution(); res *= 2) {
+            int mb = minibatchDict.getOrDefault(res, minibatchBase);
+            String problem = splitProblem(mb, batchRoundDict.getOrDefault(res, batchRound));
+            if (problem != null) {
+                throw new StyleGanInputException(problem);
+            }
         }
     }
 
     /**
-     * @param round a value of {@link #batchRound}
-     * @return why some minibatch of the schedule does not split into workers, rounds of that size, packs and
-     *         minibatch-stddev groups, or null when all do
+     * @param mb a minibatch
+     * @param round a round size (0: the whole share)
+     * @return why the minibatch does not split into workers, rounds of that size, packs and minibatch-stddev
+     *         groups, or null when it does
      */
-    String minibatchProblem(int round) {
-        Set<Integer> minibatches = new TreeSet<>(minibatchDict.values());
-        minibatches.add(minibatchBase);
-        for (int mb : minibatches) {
-            if (mb % (pack * workers) != 0) {
-                return "the minibatch " + mb + " does not split into " + workers
-                        + " worker share(s) that are multiples of the pack size " + pack
-                        + " (see --batch, --workers and --pack)";
-            }
-            int share = mb / workers;
-            int size = roundSize(mb, round);
-            if (share % size != 0 || size % pack != 0) {
-                return "the worker share of " + share + " images does not split into rounds of " + size
-                        + " that are multiples of the pack size " + pack + " (see --batch-round, --batch and --pack)";
-            }
-            int scored = size / pack;
-            if (scored % Math.min(stddevGroupSize, scored) != 0) {
-                return "the " + scored + " inputs of D per " + (size < share ? "round" : "worker share")
-                        + " are not a multiple of the minibatch-stddev group " + stddevGroupSize
-                        + " (see --batch, --workers, --batch-round, --pack and --mbstd-group)";
-            }
+    String splitProblem(int mb, int round) {
+        if (mb % (pack * workers) != 0) {
+            return "the minibatch " + mb + " does not split into " + workers
+                    + " worker share(s) that are multiples of the pack size " + pack
+                    + " (see --batch, --workers and --pack)";
+        }
+        int share = mb / workers;
+        int size = roundOf(mb, round);
+        if (share % size != 0 || size % pack != 0) {
+            return "the worker share of " + share + " images does not split into rounds of " + size
+                    + " that are multiples of the pack size " + pack + " (see --batch-round, --batch and --pack)";
+        }
+        int scored = size / pack;
+        if (scored % Math.min(stddevGroupSize, scored) != 0) {
+            return "the " + scored + " inputs of D per " + (size < share ? "round" : "worker share")
+                    + " are not a multiple of the minibatch-stddev group " + stddevGroupSize
+                    + " (see --batch, --workers, --batch-round, --pack and --mbstd-group)";
         }
         return null;
     }

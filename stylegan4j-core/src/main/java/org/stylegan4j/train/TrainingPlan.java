@@ -13,6 +13,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * The schedule of a run (appendix C's progressive growing) as a list of phases, each with the estimated peak memory
@@ -163,7 +166,7 @@ public final class TrainingPlan {
     private Phase phase(String kind, double start, double end, int res) {
         int mb = config.minibatchDict.getOrDefault(res, config.minibatchBase);
         double lr = config.lrDict.getOrDefault(res, config.lrBase);
-        int round = config.roundSize(mb);
+        int round = config.roundSize(res, mb);
         return new Phase(kind, start, end, res, mb, round, lr, peakBytes(res, mb, round), heapBytes(res, mb));
     }
 
@@ -223,33 +226,52 @@ public final class TrainingPlan {
         if (worst == null) {
             return;
         }
-        String fix = largestFittingRound(phasesToRun, resources.limitBytes())
-                .map(r -> String.format(Locale.ROOT, "--batch-round %d runs each minibatch in rounds of at most %d "
-                        + "images and fits (largest that fits)", r, r))
-                .orElse("lower --batch or stop earlier with --kimg");
+        String fix;
+        try {
+            Map<Integer, Integer> rounds = autoRounds(phasesToRun, resources.limitBytes());
+            fix = "--batch-round auto runs each phase's minibatch in rounds as large as fit (here " + rounds.entrySet()
+                    .stream().map(e -> e.getValue() + " at " + e.getKey() + "x" + e.getKey()).collect(Collectors.joining(", "))
+                    + " images per worker)";
+        } catch (StyleGanInputException none) {
+            fix = "lower --batch or stop earlier with --kimg";
+        }
         throw new StyleGanInputException(String.format(Locale.ROOT, "the %dx%d %s phase (from %.0f kimg) needs about %s "
                         + "with minibatch %d in rounds of %d, but %s has %s; %s (see train --plan)", worst.resolution(),
                 worst.resolution(), worst.kind(), worst.startKimg(), gigabytes(worst.peakBytes()), worst.minibatch(),
                 worst.roundSize(), resources.device(), gigabytes(resources.limitBytes()), fix));
     }
 
-    /** The largest --batch-round that splits every minibatch validly and brings every phase under the limit. */
-    private java.util.Optional<Integer> largestFittingRound(List<Phase> phasesToRun, long limit) {
-        int largest = phasesToRun.stream().mapToInt(Phase::roundSize).max().orElse(1);
-        for (int r = largest - 1; r >= 1; r--) {
-            if (config.minibatchProblem(r) != null) {
+    /**
+     * The round sizes of {@code --batch-round auto}: for each resolution of the phases, the largest round (at
+     * most the worker's share) that splits the minibatch validly and whose estimate fits the limit.
+     *
+     * @param phasesToRun the phases the run will train
+     * @param limitBytes the memory available
+     * @return round size per resolution
+     * @throws StyleGanInputException when some phase does not fit even in rounds of the smallest valid size
+     */
+    public Map<Integer, Integer> autoRounds(List<Phase> phasesToRun, long limitBytes) {
+        Map<Integer, Integer> rounds = new TreeMap<>();
+        for (Phase p : phasesToRun) {
+            if (rounds.containsKey(p.resolution())) {
                 continue;
             }
-            boolean fits = true;
-            for (Phase p : phasesToRun) {
-                int round = Math.min(p.minibatch() / config.workers, r);
-                fits &= peakBytes(p.resolution(), p.minibatch(), round) <= limit;
+            int share = p.minibatch() / config.workers;
+            int chosen = 0;
+            for (int r = share; r >= 1 && chosen == 0; r--) {
+                if (config.splitProblem(p.minibatch(), r) == null
+                        && peakBytes(p.resolution(), p.minibatch(), r) <= limitBytes) {
+                    chosen = r;
+                }
             }
-            if (fits) {
-                return java.util.Optional.of(r);
+            if (chosen == 0) {
+                throw new StyleGanInputException(String.format(Locale.ROOT, "the %dx%d phase does not fit in %s even "
+                        + "one image at a time; lower --batch or stop earlier with --kimg (see train --plan)",
+                        p.resolution(), p.resolution(), gigabytes(limitBytes)));
             }
+            rounds.put(p.resolution(), chosen);
         }
-        return java.util.Optional.empty();
+        return rounds;
     }
 
     /**

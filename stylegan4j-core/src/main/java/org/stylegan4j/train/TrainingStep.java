@@ -116,11 +116,12 @@ public final class TrainingStep implements AutoCloseable {
      * Runs a task on every worker for each round of the minibatch, in round order then worker order.
      *
      * @param n minibatch size
+     * @param lod level of detail (its resolution sets the round size)
      * @param task receives the round's first image index within each worker's share, and the round size
      */
-    <T> List<T> inRounds(NDManager m, Random rng, int n, RoundTask<T> task) {
+    <T> List<T> inRounds(NDManager m, Random rng, int n, double lod, RoundTask<T> task) {
         int share = n / parallel.workers();
-        int round = config.roundSize(n);
+        int round = config.roundSize(config.model.resolution() >> (int) Math.floor(lod), n);
         int parts = parallel.workers() * (share / round);
         List<T> out = new ArrayList<>();
         for (int first = 0; first < share; first += round) {
@@ -158,7 +159,7 @@ public final class TrainingStep implements AutoCloseable {
         parallel.syncGenerators();
         parallel.syncDiscriminators();
         parallel.requireGradients(false, true);
-        List<DiscriminatorPart> parts = inRounds(m, rng, n, (first, size, count, gk, dk, wm, wrng) -> {
+        List<DiscriminatorPart> parts = inRounds(m, rng, n, lod, (first, size, count, gk, dk, wm, wrng) -> {
             NDArray partReals = size == n ? reals : reals.get(new NDIndex("{}:{}", first, first + size));
             Generated fakes = generateForTraining(gk, wm, size, lod, wrng);
             GanLoss.DiscriminatorLoss dl = loss.discriminatorLoss(dk, partReals, fakes.images().stopGradient(),
@@ -198,7 +199,7 @@ public final class TrainingStep implements AutoCloseable {
     public double generatorStep(NDManager m, int n, double lod, Random rng, double lr) {
         parallel.syncDiscriminators();
         parallel.requireGradients(true, true);
-        List<GeneratorPart> parts = inRounds(m, rng, n, (first, size, count, gk, dk, wm, wrng) -> {
+        List<GeneratorPart> parts = inRounds(m, rng, n, lod, (first, size, count, gk, dk, wm, wrng) -> {
             Generated fakes = generateForTraining(gk, wm, size, lod, wrng);
             NDArray lossG = loss.generatorLoss(dk.forward(fakes.images(), lod));
             backward(lossG, count);

@@ -5,6 +5,8 @@ import org.stylegan4j.StyleGanInputException;
 import org.stylegan4j.model.ModelConfig;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -88,27 +90,39 @@ class TrainingPlanTest {
     }
 
     @Test
-    void aPhaseThatCannotFitIsRefusedWithTheLargestRoundThatFits() {
+    void aPhaseThatCannotFitIsRefusedNamingTheRoundsThatFit() {
         TrainingPlan plan = ffhq1024();
-        TrainingPlan.Phase last = plan.phases().get(plan.phases().size() - 1);
         long limit = 24 * GB;
-        StyleGanInputException e = assertThrows(StyleGanInputException.class,
-                () -> plan.check(plan.phases(), new TrainingPlan.Resources("this machine", limit, 8 * GB)));
+        TrainingPlan.Resources machine = new TrainingPlan.Resources("this machine", limit, 8 * GB);
+        StyleGanInputException e = assertThrows(StyleGanInputException.class, () -> plan.check(plan.phases(), machine));
         assertTrue(e.getMessage().startsWith("the 1024x1024 "), e.getMessage());
         assertTrue(e.getMessage().contains("with minibatch 32 in rounds of 32, but this machine has 24.0 GB; "
-                + "--batch-round "), e.getMessage());
-        int round = Integer.parseInt(e.getMessage().replaceAll(".*--batch-round (\\d+).*", "$1"));
-        TrainingConfig fitted = TrainingConfig.preset("ffhq", ModelConfig.official(1024));
-        fitted.batchRound = round;
-        TrainingPlan ok = TrainingPlan.of(fitted, G_PARAMS, D_PARAMS, 70_000);
-        ok.check(ok.phases(), new TrainingPlan.Resources("this machine", limit, 8 * GB));
-        fitted.batchRound = 2 * round;
-        TrainingPlan tooBig = TrainingPlan.of(fitted, G_PARAMS, D_PARAMS, 70_000);
-        assertThrows(StyleGanInputException.class,
-                () -> tooBig.check(tooBig.phases(), new TrainingPlan.Resources("this machine", limit, 8 * GB)));
+                + "--batch-round auto runs each phase's minibatch in rounds as large as fit (here 256 at 8x8, "), e.getMessage());
         // the first phase alone fits, so a 1 kimg run is accepted
-        plan.check(plan.phases().subList(0, 1), new TrainingPlan.Resources("this machine", limit, 8 * GB));
-        assertTrue(last.peakBytes() > limit);
+        plan.check(plan.phases().subList(0, 1), machine);
+
+        Map<Integer, Integer> rounds = plan.autoRounds(plan.phases(), limit);
+        assertEquals(List.of(8, 16, 32, 64, 128, 256, 512, 1024), List.copyOf(rounds.keySet()));
+        assertEquals(256, rounds.get(8));
+        TrainingConfig fitted = TrainingConfig.preset("ffhq", ModelConfig.official(1024));
+        fitted.batchRoundDict = new TreeMap<>(rounds);
+        fitted.checkMinibatches();
+        TrainingPlan ok = TrainingPlan.of(fitted, G_PARAMS, D_PARAMS, 70_000);
+        ok.check(ok.phases(), machine);
+        for (TrainingPlan.Phase p : ok.phases()) {
+            assertEquals((int) rounds.get(p.resolution()), p.roundSize());
+            int larger = p.roundSize() + 1;
+            while (larger <= p.minibatch() && fitted.splitProblem(p.minibatch(), larger) != null) {
+                larger++;
+            }
+            if (larger <= p.minibatch()) {
+                fitted.batchRoundDict.put(p.resolution(), larger);
+                TrainingPlan.Phase bigger = TrainingPlan.of(fitted, G_PARAMS, D_PARAMS, 70_000).phases().stream()
+                        .filter(q -> q.resolution() == p.resolution()).findFirst().orElseThrow();
+                assertTrue(bigger.peakBytes() > limit, "the next valid round at " + p.resolution() + " would fit too");
+                fitted.batchRoundDict.put(p.resolution(), p.roundSize());
+            }
+        }
         // nothing fits in 1 GB: the refusal says to lower the minibatch
         e = assertThrows(StyleGanInputException.class,
                 () -> plan.check(plan.phases(), new TrainingPlan.Resources("this machine", GB, 8 * GB)));

@@ -51,7 +51,7 @@ class TrainingRoundsTest {
             try (NDManager m = Engines.newManager()) {
                 org.stylegan4j.nn.Autograd.requireGradients(d.parameters(), true);
                 NDArray x = Tensors.owned(m, reals, new Shape(N, 1, 8, 8));
-                List<Integer> firsts = step.inRounds(m, new Random(0), N, (first, size, parts, gk, dk, wm, rng) -> {
+                List<Integer> firsts = step.inRounds(m, new Random(0), N, 0, (first, size, parts, gk, dk, wm, rng) -> {
                     NDArray part = x.get(new NDIndex("{}:{}", first, first + size));
                     TrainingStep.backward(Activation.softPlus(dk.forward(part, 0).neg()).mean(), parts);
                     synchronized (sizesSeen) {
@@ -59,7 +59,7 @@ class TrainingRoundsTest {
                     }
                     return first;
                 });
-                assertEquals(N / config.roundSize(N), firsts.size());
+                assertEquals(N / config.roundSize(8, N), firsts.size());
                 List<float[]> out = d.parameters().trainable().stream()
                         .map(p -> p.array().getGradient().toFloatArray()).toList();
                 org.stylegan4j.nn.Autograd.requireGradients(d.parameters(), false);
@@ -92,7 +92,7 @@ class TrainingRoundsTest {
     void workersTakeTheirShareOfEachRound() {
         List<String> parts = withStep(config(2, 2), (step, d) -> {
             try (NDManager m = Engines.newManager()) {
-                return step.inRounds(m, new Random(0), N, (first, size, count, gk, dk, wm, rng) -> first + "+" + size + "/" + count);
+                return step.inRounds(m, new Random(0), N, 0, (first, size, count, gk, dk, wm, rng) -> first + "+" + size + "/" + count);
             }
         });
         // shares of 4: worker 0 takes images 0-3, worker 1 images 4-7, each in two rounds of 2 (4 parts in all)
@@ -105,11 +105,15 @@ class TrainingRoundsTest {
         c.minibatchBase = 32;
         c.minibatchDict = new TreeMap<>(Map.of(8, 256, 16, 128));
         c.checkMinibatches();
-        assertEquals(4, c.roundSize(256));
+        assertEquals(4, c.roundSize(8, 256));
         c.workers = 2;
-        assertEquals(4, c.roundSize(256));
+        assertEquals(4, c.roundSize(8, 256));
         c.batchRound = 0;
-        assertEquals(128, c.roundSize(256));
+        assertEquals(128, c.roundSize(8, 256));
+        c.batchRoundDict = new TreeMap<>(Map.of(8, 16));
+        assertEquals(16, c.roundSize(8, 256));
+        assertEquals(128, c.roundSize(16, 256));
+        c.batchRoundDict = new TreeMap<>();
         c.batchRound = 3;
         StyleGanInputException e = assertThrows(StyleGanInputException.class, c::checkMinibatches);
         assertEquals("the worker share of 16 images does not split into rounds of 3 that are multiples of the pack "
@@ -124,5 +128,10 @@ class TrainingRoundsTest {
                 + "--workers, --batch-round, --pack and --mbstd-group)", e.getMessage());
         c.stddevGroupSize = 4;
         c.checkMinibatches();
+        c.batchRound = 0;
+        c.batchRoundDict = new TreeMap<>(Map.of(8, 12, 4, 5));
+        e = assertThrows(StyleGanInputException.class, c::checkMinibatches);
+        assertEquals("the worker share of 24 images does not split into rounds of 5 that are multiples of the pack "
+                + "size 1 (see --batch-round, --batch and --pack)", e.getMessage());
     }
 }
