@@ -127,6 +127,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--snapshot-ticks", description = "Ticks between network snapshots.")
     Integer snapshotTicks;
 
+    @Option(names = "--grid-size", description = "Columns and rows of the sample grid written every tick (default 8).")
+    Integer gridSize;
+
     @Override
     public Integer call() throws Exception {
         if ((outdir == null) == (resume == null)) {
@@ -270,6 +273,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (snapshotTicks != null) {
             config.snapshotTicks = atLeastOne("--snapshot-ticks", snapshotTicks);
         }
+        if (gridSize != null) {
+            config.gridSize = atLeastOne("--grid-size", gridSize);
+        }
         if (autoRounds) {
             TrainingPlan plan = TrainingLoop.plan(config, dataset);
             config.batchRoundDict = new TreeMap<>(plan.autoRounds(plan.phases(),
@@ -302,7 +308,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new StyleGanInputException(resume + ": no such run directory or snapshot");
         }
         if (resolution != null || seed != null || mirror != null || loss != null || gamma != null || lr != null
-                || mixing != null || noProgressive || tickKimg != null || snapshotTicks != null || batch != null
+                || mixing != null || noProgressive || tickKimg != null || snapshotTicks != null || gridSize != null || batch != null
                 || lodKimg != null || emaKimg != null || lrRampdown != null || r1Interval != null || mbstdGroup != null
                 || mbstdFeatures != null || pack != null || workers != null || batchRound != null) {
             throw new StyleGanInputException("--resume continues a run with its own config; only --kimg and --minutes may be given");
