@@ -8,7 +8,7 @@ import org.stylegan4j.io.CannotWriteException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-import javax.imageio.IIOException;
+import javax.imageio.ImageIO;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -44,8 +44,12 @@ public final class Main {
     private static final int MAX_LINE = 400;
     private static final List<String> DISK_FULL = List.of("No space left on device", "Disk quota exceeded");
     private static final List<Class<? extends Throwable>> PARSE_FAILURES = List.of(JsonProcessingException.class,
-            ZipException.class, IIOException.class, EOFException.class, DataFormatException.class,
-            CharacterCodingException.class);
+            ZipException.class, EOFException.class, DataFormatException.class, CharacterCodingException.class);
+
+    static {
+        // ImageIO streams stay in memory: no cache file in java.io.tmpdir can fail on a full disk or be left behind
+        ImageIO.setUseCache(false);
+    }
 
     private Main() {
     }
