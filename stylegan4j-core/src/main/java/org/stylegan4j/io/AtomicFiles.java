@@ -83,7 +83,7 @@ public final class AtomicFiles {
         InFlight.add(tmp);
         try {
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                channel.tryLock();
+                lockQuietly(channel, tmp);
                 OutputStream out = new BufferedOutputStream(new UnclosableStream(Channels.newOutputStream(channel)),
                         BUFFER_SIZE);
                 writer.accept(out);
@@ -105,6 +105,15 @@ public final class AtomicFiles {
             InFlight.remove(tmp);
         }
         syncDirectory(dir);
+    }
+
+    /** Marks the temporary file as in use; on a file system without locks, no temporary file is ever taken for stale. */
+    private static void lockQuietly(FileChannel channel, Path tmp) {
+        try {
+            channel.tryLock();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot lock {}: {}", tmp, e.toString());
+        }
     }
 
     /**
