@@ -68,6 +68,9 @@ final class OutputFiles {
      * @return the file
      */
     static Path file(Path file, boolean force) {
+        if (Files.isDirectory(file)) {
+            throw new StyleGanInputException("cannot write " + file + ": it is a directory");
+        }
         Path parent = file.toAbsolutePath().getParent();
         if (parent == null || !Files.isDirectory(parent)) {
             throw new StyleGanInputException("cannot write " + file + ": directory " + parent + " does not exist");

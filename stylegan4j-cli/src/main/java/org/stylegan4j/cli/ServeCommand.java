@@ -10,6 +10,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code stylegan4j serve}: the web explorer of a network, until Ctrl-C. */
@@ -38,9 +40,15 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Requests that may wait for an inference thread before the server answers 503 (default ${DEFAULT-VALUE}).")
     int queue;
 
+    @Option(names = "--allowed-host", paramLabel = "NAME",
+            description = "Also answer requests whose Host header names NAME (repeatable). By default only localhost, "
+                    + "127.0.0.1, ::1 and the --host address are answered; other names get 421 (against DNS rebinding).")
+    List<String> allowedHosts = new ArrayList<>();
+
     @Override
     public Integer call() throws InterruptedException {
-        ExplorerServer.Options options = new ExplorerServer.Options(workers, queue, Duration.ofSeconds(60), 256);
+        ExplorerServer.Options options = new ExplorerServer.Options(workers, queue, Duration.ofSeconds(60), 256,
+                ExplorerServer.DEFAULT_HEADER_TIMEOUT, allowedHosts);
         try (Generator g = network.load(); ExplorerServer server = ExplorerServer.start(g, host, port, options)) {
             PrintWriter out = spec.commandLine().getOut();
             out.printf("stylegan4j explorer: %s  (%dx%d network; Ctrl-C to stop)%n", server.url(),

@@ -39,6 +39,15 @@ public final class ImageSource implements AutoCloseable {
     /** Name of the optional label file at the root of a dataset. */
     public static final String LABELS_FILE = "dataset.json";
 
+    /** Default of {@link #maxPixels()}. */
+    public static final long DEFAULT_MAX_PIXELS = 64L << 20;
+    /** System property that raises or lowers {@link #maxPixels()}. */
+    public static final String MAX_PIXELS_PROPERTY = "stylegan4j.maxImagePixels";
+    /** Default of {@link #maxFileBytes()}. */
+    public static final long DEFAULT_MAX_FILE_BYTES = 256L << 20;
+    /** System property that raises or lowers {@link #maxFileBytes()}. */
+    public static final String MAX_FILE_BYTES_PROPERTY = "stylegan4j.maxImageFileBytes";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path path;
@@ -138,7 +147,7 @@ public final class ImageSource implements AutoCloseable {
     private static Map<String, Integer> parseLabels(InputStream in, String where) throws IOException {
         JsonNode root;
         try {
-            root = JSON.readTree(in);
+            root = JSON.readTree(readAtMost(where, in, maxFileBytes()));
         } catch (JsonProcessingException e) {
             throw new StyleGanInputException(where + ": not valid JSON (" + e.getOriginalMessage() + ")", e);
         }
@@ -195,21 +204,62 @@ public final class ImageSource implements AutoCloseable {
         return zip != null ? path + "!/" + names.get(index) : path.resolve(names.get(index)).toString();
     }
 
-    /** Decodes an image; an undecodable or unreadable file is an {@link UnreadableImageException} naming it. */
+    /**
+     * Decodes an image; an undecodable or unreadable file is an {@link UnreadableImageException} naming it. Width and
+     * height are read from the image header first: an image of more than {@link #maxPixels()} pixels, or a file of
+     * more than {@link #maxFileBytes()} bytes, is refused before it is decoded ({@link StyleGanInputException}).
+     */
     public BufferedImage read(int index) {
         byte[] bytes = bytes(index);
-        try {
-            // ImageIO.read closes the stream it is given; it holds only heap memory, so no further cleanup is needed
-            BufferedImage img = ImageIO.read(new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes)));
-            if (img == null) {
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
                 throw new UnreadableImageException(describe(index) + ": not a readable PNG or JPEG image");
             }
-            return img;
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                checkPixels(index, reader);
+                return reader.read(0);
+            } finally {
+                reader.dispose();
+            }
         } catch (IOException | RuntimeException e) {
-            if (e instanceof UnreadableImageException u) {
-                throw u;
+            if (e instanceof StyleGanInputException s) {
+                throw s;
             }
             throw new UnreadableImageException(describe(index) + ": not a readable PNG or JPEG image (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * The most pixels (width times height) an input image may have: {@value #DEFAULT_MAX_PIXELS} (64 megapixels,
+     * 8192x8192), or the system property {@value #MAX_PIXELS_PROPERTY}.
+     *
+     * @return the limit
+     */
+    public static long maxPixels() {
+        return Long.getLong(MAX_PIXELS_PROPERTY, DEFAULT_MAX_PIXELS);
+    }
+
+    /**
+     * The largest image file accepted, in bytes: {@value #DEFAULT_MAX_FILE_BYTES} (256 MiB), or the system property
+     * {@value #MAX_FILE_BYTES_PROPERTY}; a zip entry is refused when its declared or its actual size is larger.
+     *
+     * @return the limit
+     */
+    public static long maxFileBytes() {
+        return Long.getLong(MAX_FILE_BYTES_PROPERTY, DEFAULT_MAX_FILE_BYTES);
+    }
+
+    /** Refuses an image whose header declares more than {@link #maxPixels()} pixels. */
+    private void checkPixels(int index, ImageReader reader) throws IOException {
+        long w = reader.getWidth(0);
+        long h = reader.getHeight(0);
+        if (w * h > maxPixels()) {
+            throw new StyleGanInputException(String.format(Locale.ROOT, "%s: a %dx%d image (%,d pixels) exceeds the "
+                    + "limit of %,d pixels (raise it with -D%s=N)", describe(index), w, h, w * h, maxPixels(),
+                    MAX_PIXELS_PROPERTY));
         }
     }
 
@@ -224,6 +274,7 @@ public final class ImageSource implements AutoCloseable {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
+                checkPixels(index, reader);
                 ImageTypeSpecifier type = reader.getRawImageType(0);
                 if (type == null) {
                     Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
@@ -234,26 +285,53 @@ public final class ImageSource implements AutoCloseable {
                 reader.dispose();
             }
         } catch (IOException | RuntimeException e) {
+            if (e instanceof StyleGanInputException s) {
+                throw s;
+            }
             return OptionalInt.empty();
         }
     }
 
     private byte[] bytes(int index) {
         String name = names.get(index);
+        long limit = maxFileBytes();
         try {
             if (zip == null) {
-                return Files.readAllBytes(path.resolve(name));
+                Path file = path.resolve(name);
+                checkFileSize(index, Files.size(file), limit);
+                try (InputStream in = Files.newInputStream(file)) {
+                    return readAtMost(describe(index), in, limit);
+                }
             }
             ZipEntry entry = zip.getEntry(name);
             if (entry == null) {
                 throw new UnreadableImageException(describe(index) + ": entry missing from the zip");
             }
+            checkFileSize(index, entry.getSize(), limit);
             try (InputStream in = zip.getInputStream(entry)) {
-                return in.readAllBytes();
+                return readAtMost(describe(index), in, limit);
             }
         } catch (IOException e) {
             throw new UnreadableImageException(describe(index) + ": cannot read (" + e.getMessage() + ")", e);
         }
+    }
+
+    private void checkFileSize(int index, long size, long limit) {
+        if (size > limit) {
+            throw new StyleGanInputException(String.format(Locale.ROOT, "%s: a file of %,d bytes exceeds the limit of "
+                    + "%,d bytes for one image (raise it with -D%s=N)", describe(index), size, limit,
+                    MAX_FILE_BYTES_PROPERTY));
+        }
+    }
+
+    /** Reads a stream whose declared size may lie, stopping one byte past the limit. */
+    private static byte[] readAtMost(String where, InputStream in, long limit) throws IOException {
+        byte[] data = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
+        if (data.length > limit) {
+            throw new StyleGanInputException(String.format(Locale.ROOT, "%s: holds more than %,d bytes, the limit for "
+                    + "one file (raise it with -D%s=N)", where, limit, MAX_FILE_BYTES_PROPERTY));
+        }
+        return data;
     }
 
     @Override

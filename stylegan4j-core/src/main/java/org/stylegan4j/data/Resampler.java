@@ -1,5 +1,7 @@
 package org.stylegan4j.data;
 
+import org.stylegan4j.StyleGanInputException;
+
 /**
  * Deterministic separable resampling of 8-bit CHW planes in plain Java (no Java2D, so results do not depend on the
  * rendering pipeline or colour-space conversions). Downscaling uses exact area averaging (each output pixel is the
@@ -10,8 +12,19 @@ final class Resampler {
     private Resampler() {
     }
 
-    /** Crops the centred square of side min(w, h) and resamples it to {@code size × size}. */
+    /** Most array elements Java allows. */
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    /**
+     * Crops the centred square of side min(w, h) and resamples it to {@code size × size}. Sizes are checked in long
+     * arithmetic first: planes or buffers too large for a Java array are a {@link StyleGanInputException}.
+     */
     static byte[] centreCropResize(byte[] chw, int channels, int h, int w, int size) {
+        if ((long) channels * h * w > MAX_ARRAY || (long) channels * size * size > MAX_ARRAY
+                || (long) Math.min(w, h) * Math.max(Math.min(w, h), size) > MAX_ARRAY) {
+            throw new StyleGanInputException("a " + w + "x" + h + " image is too large to resample to " + size + "x"
+                    + size);
+        }
         int side = Math.min(w, h);
         int x0 = (w - side) / 2;
         int y0 = (h - side) / 2;

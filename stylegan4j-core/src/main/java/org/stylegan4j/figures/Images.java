@@ -13,6 +13,9 @@ import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -83,15 +86,20 @@ public final class Images {
     }
 
     /**
-     * Writes a PNG atomically (temp file, fsync, rename); the same image always gives the same bytes. A missing or
-     * read-only directory is a {@code StyleGanInputException}.
+     * Writes a PNG atomically (temp file, fsync, rename); the same image always gives the same bytes. The PNG is
+     * encoded in memory first, so a failed write (missing or read-only directory, full disk) is one
+     * {@code StyleGanInputException} "cannot write PATH: reason".
      */
     public static void writePng(BufferedImage image, Path file) {
-        AtomicFiles.writeOrFail(file, out -> {
-            if (!ImageIO.write(image, "png", out)) {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        try (ImageOutputStream ios = new MemoryCacheImageOutputStream(png)) {
+            if (!ImageIO.write(image, "png", ios)) {
                 throw new IllegalArgumentException("no PNG writer for image type " + image.getType());
             }
-        });
+        } catch (IOException e) {
+            throw new UncheckedIOException("PNG encoding failed", e);
+        }
+        AtomicFiles.writeOrFail(file, png::writeTo);
     }
 
     /**

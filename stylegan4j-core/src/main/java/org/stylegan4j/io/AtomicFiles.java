@@ -1,5 +1,7 @@
 package org.stylegan4j.io;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.stylegan4j.StyleGanInputException;
 
 import java.io.BufferedOutputStream;
@@ -8,12 +10,19 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -22,7 +31,11 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class AtomicFiles {
 
+    private static final Logger LOG = LoggerFactory.getLogger(AtomicFiles.class);
     private static final int BUFFER_SIZE = 1 << 16;
+    private static final String TMP_MARK = ".tmp-";
+    /** Age after which an unlocked temporary file is taken for the leftover of a killed process. */
+    static final Duration STALE_AFTER = Duration.ofMinutes(1);
 
     /**
      * Writes content to a stream that may throw {@link IOException}.
@@ -43,12 +56,15 @@ public final class AtomicFiles {
 
     /**
      * Atomically replaces {@code target} with whatever {@code writer} writes. The stream handed to the writer is
-     * buffered; closing it is allowed and harmless. If the writer or any later step throws, the temporary file
-     * ({@code .<target-name>.tmp-<random>} in the same directory) is deleted and the target is left untouched.
+     * buffered; closing it is allowed and harmless. The temporary file ({@code .<target-name>.tmp-<random>} in the
+     * same directory) is locked while it is written; it is deleted if the writer or any later step throws, or if
+     * the JVM shuts down (Ctrl-C) first. Temporary files left by a killed process (their lock is gone) and older than
+     * a minute are removed by the next write to the same directory. The target is left untouched on failure.
      *
      * @param target the file to create or replace; its directory must exist
      * @param writer writes the complete new content
-     * @throws IOException if writing, syncing or renaming fails
+     * @throws CannotWriteException if writing, syncing or renaming fails ("cannot write PATH: reason")
+     * @throws IOException if the writer throws another I/O exception of its own
      */
     public static void write(Path target, IOConsumer<OutputStream> writer) throws IOException {
         Objects.requireNonNull(writer, "writer");
@@ -57,11 +73,17 @@ public final class AtomicFiles {
         if (fileName == null) {
             throw new IllegalArgumentException("not a file path: " + target);
         }
+        if (Files.isDirectory(absolute)) {
+            throw new CannotWriteException(target, "it is a directory", null);
+        }
         Path dir = absolute.getParent();
-        Path tmp = dir.resolve("." + fileName + ".tmp-"
+        removeStaleTemporaries(dir);
+        Path tmp = dir.resolve("." + fileName + TMP_MARK
                 + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
+        InFlight.add(tmp);
         try {
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                lockQuietly(channel, tmp);
                 OutputStream out = new BufferedOutputStream(new UnclosableStream(Channels.newOutputStream(channel)),
                         BUFFER_SIZE);
                 writer.accept(out);
@@ -75,9 +97,85 @@ public final class AtomicFiles {
             } catch (IOException | RuntimeException deleteFailure) {
                 e.addSuppressed(deleteFailure);
             }
+            if (e instanceof IOException io && !(io instanceof CannotWriteException)) {
+                throw new CannotWriteException(target, CannotWriteException.reason(io), io);
+            }
             throw e;
+        } finally {
+            InFlight.remove(tmp);
         }
         syncDirectory(dir);
+    }
+
+    /** Marks the temporary file as in use; on a file system without locks, no temporary file is ever taken for stale. */
+    private static void lockQuietly(FileChannel channel, Path tmp) {
+        try {
+            channel.tryLock();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot lock {}: {}", tmp, e.toString());
+        }
+    }
+
+    /**
+     * Deletes temporary files of interrupted writes in a directory: those no process holds a lock on and that
+     * were last modified over {@link #STALE_AFTER} ago. Failures are ignored (the write goes on regardless).
+     */
+    private static void removeStaleTemporaries(Path dir) {
+        long cutoff = System.currentTimeMillis() - STALE_AFTER.toMillis();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*" + TMP_MARK + "*")) {
+            for (Path f : files) {
+                if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)
+                        && Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS).toMillis() < cutoff) {
+                    deleteIfUnlocked(f);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot look for stale temporary files in {}: {}", dir, e.toString());
+        }
+    }
+
+    private static void deleteIfUnlocked(Path f) {
+        try (FileChannel channel = FileChannel.open(f, StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock != null) {
+                Files.delete(f);
+                LOG.info("removed {}, left by an interrupted write", f);
+            }
+        } catch (OverlappingFileLockException e) {
+            LOG.debug("{} is being written by this process", f);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot remove stale {}: {}", f, e.toString());
+        }
+    }
+
+    /** Temporary files being written, deleted by a shutdown hook if the JVM exits (Ctrl-C) before they are renamed. */
+    private static final class InFlight {
+        private static final Set<Path> FILES = ConcurrentHashMap.newKeySet();
+
+        static {
+            Runtime.getRuntime().addShutdownHook(new Thread(InFlight::deleteAll, "atomic-files-cleanup"));
+        }
+
+        private InFlight() {
+        }
+
+        static void add(Path tmp) {
+            FILES.add(tmp);
+        }
+
+        static void remove(Path tmp) {
+            FILES.remove(tmp);
+        }
+
+        private static void deleteAll() {
+            for (Path tmp : FILES) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException | RuntimeException ignored) {
+                    // The JVM is exiting; a file left here is removed by the next write to its directory.
+                }
+            }
+        }
     }
 
     /**
@@ -140,8 +238,10 @@ public final class AtomicFiles {
         checkWritableParent(target);
         try {
             write(target, writer);
+        } catch (CannotWriteException e) {
+            throw new StyleGanInputException(e.getMessage(), e);
         } catch (IOException e) {
-            throw new StyleGanInputException("cannot write " + target + ": " + e.getMessage(), e);
+            throw new StyleGanInputException("cannot write " + target + ": " + CannotWriteException.reason(e), e);
         }
     }
 

@@ -3,6 +3,7 @@ package org.stylegan4j.io;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.stylegan4j.StyleGanInputException;
 import org.stylegan4j.model.Generator;
 import org.stylegan4j.model.ModelConfig;
 import org.stylegan4j.nn.ParameterStore;
@@ -11,9 +12,12 @@ import org.stylegan4j.nn.Tensors;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Network checkpoints: one safetensors file whose tensors are prefixed by network ({@code G.},
@@ -35,6 +39,11 @@ public final class Checkpoint {
     /** Prefix of the discriminator. */
     public static final String D = "D";
 
+    /** Elements a checkpoint may hold per parameter of its model: G, G_ema, D, and Adam's moments of G and D. */
+    public static final long MAX_ELEMENTS_PER_PARAMETER = 4;
+
+    private static final List<String> KNOWN_PREFIXES = List.of(G + ".", G_EMA + ".", D + ".", "G_opt.", "D_opt.");
+    private static final int MAX_SHOWN = 120;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Checkpoint() {
@@ -104,8 +113,8 @@ public final class Checkpoint {
         try {
             return JSON.readValue(json, ModelConfig.class);
         } catch (JsonProcessingException e) {
-            throw new CheckpointFormatException(source + ": model config is not valid ("
-                    + e.getOriginalMessage() + ")");
+            String why = e.getCause() instanceof StyleGanInputException bad ? bad.getMessage() : e.getOriginalMessage();
+            throw new CheckpointFormatException(source + ": model config is not valid (" + why + ")");
         }
     }
 
@@ -128,26 +137,123 @@ public final class Checkpoint {
     }
 
     /**
-     * Reads a whole checkpoint.
+     * Reads a whole checkpoint. Before any tensor data is read, the header is checked against the model config:
+     * every tensor must belong to a network ({@code G.}, {@code G_ema.}, {@code D.}) or to the optimizer state of a
+     * training snapshot ({@code G_opt.}, {@code D_opt.}), and all of them together may hold at most
+     * {@value #MAX_ELEMENTS_PER_PARAMETER} times the config's {@link ModelConfig#parameterCount()} elements (the
+     * networks and Adam's two moments).
      *
      * @param file checkpoint
      * @return its config and tensors
      */
     public static Loaded read(Path file) {
-        SafeTensors.Contents contents = SafeTensors.read(file);
-        return new Loaded(file, configOf(file, contents.metadata()), contents);
+        ModelConfig[] config = new ModelConfig[1];
+        SafeTensors.Contents contents = SafeTensors.read(file, layout -> {
+            config[0] = configOf(file, layout.metadata());
+            checkLayout(file, config[0], layout.shapes());
+            return layout.shapes().keySet();
+        });
+        return new Loaded(file, config[0], contents);
     }
 
     /**
-     * Loads the generator to sample from: G_ema if present, otherwise G.
+     * Loads the generator to sample from: G_ema if present, otherwise G. The names and shapes of its tensors are
+     * compared with the generator the config describes before their data is read, and no other tensor is read.
      *
      * @param file checkpoint
      * @return the generator (the caller closes it)
      */
     public static Generator loadGenerator(Path file) {
-        Loaded loaded = read(file);
-        String prefix = loaded.has(G_EMA) ? G_EMA : G;
-        return loaded.generator(prefix);
+        SafeTensors.Layout layout = SafeTensors.readLayout(file);
+        ModelConfig config = configOf(file, layout.metadata());
+        checkLayout(file, config, layout.shapes());
+        String prefix = hasPrefix(layout.shapes().keySet(), G_EMA) ? G_EMA : G;
+        if (!hasPrefix(layout.shapes().keySet(), prefix)) {
+            throw new CheckpointFormatException(file + ": holds no generator tensors '" + prefix + ".*'");
+        }
+        Generator g = new Generator(config, 0);
+        try {
+            Set<String> wanted = new HashSet<>();
+            for (ParameterStore.Parameter p : g.parameters().all()) {
+                wanted.add(prefix + "." + p.name());
+            }
+            checkNetwork(file, prefix, g.parameters(), layout.shapes());
+            SafeTensors.Contents contents = SafeTensors.read(file, l -> {
+                if (!l.shapes().keySet().containsAll(wanted)) {
+                    throw new CheckpointFormatException(file + ": changed while it was read");
+                }
+                return wanted;
+            });
+            new Loaded(file, config, contents).loadInto(prefix, g.parameters());
+        } catch (RuntimeException e) {
+            g.close();
+            throw e;
+        }
+        return g;
+    }
+
+    private static boolean hasPrefix(Set<String> names, String prefix) {
+        return names.stream().anyMatch(k -> k.startsWith(prefix + "."));
+    }
+
+    /** Refuses tensors outside the known groups and a total beyond what the config's networks can hold. */
+    private static void checkLayout(Path file, ModelConfig config, Map<String, long[]> shapes) {
+        long elements = 0;
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            String name = e.getKey();
+            if (KNOWN_PREFIXES.stream().noneMatch(name::startsWith)) {
+                throw new CheckpointFormatException(file + ": unexpected tensor '" + shown(name)
+                        + "' (a stylegan4j checkpoint holds only G., G_ema., D., G_opt. and D_opt. tensors)");
+            }
+            long n = 1;
+            for (long d : e.getValue()) {
+                n = Math.multiplyExact(n, d);
+            }
+            elements += n;
+        }
+        long limit = MAX_ELEMENTS_PER_PARAMETER * config.parameterCount();
+        if (elements > limit) {
+            throw new CheckpointFormatException(String.format(Locale.ROOT, "%s: holds %,d tensor elements, more than "
+                    + "the %,d its model config (%s, %dx%d) can use", file, elements, limit, shown(config.preset()),
+                    config.resolution(), config.resolution()));
+        }
+    }
+
+    /** Compares the names and shapes under a prefix with a network's parameters. */
+    private static void checkNetwork(Path file, String prefix, ParameterStore store, Map<String, long[]> shapes) {
+        int present = 0;
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            if (e.getKey().startsWith(prefix + ".")) {
+                present++;
+                ParameterStore.Parameter p = store.get(e.getKey().substring(prefix.length() + 1));
+                if (p == null) {
+                    throw new CheckpointFormatException(file + ": unexpected tensor '" + shown(e.getKey())
+                            + "' (the file does not match its model config)");
+                }
+                long[] expected = p.array().getShape().getShape();
+                if (!Arrays.equals(expected, e.getValue())) {
+                    throw new CheckpointFormatException(file + ": tensor '" + e.getKey() + "' has shape "
+                            + shownShape(e.getValue()) + ", expected " + Arrays.toString(expected));
+                }
+            }
+        }
+        if (present != store.all().size()) {
+            for (ParameterStore.Parameter p : store.all()) {
+                if (!shapes.containsKey(prefix + "." + p.name())) {
+                    throw new CheckpointFormatException(file + ": tensor '" + prefix + "." + p.name()
+                            + "' is missing (the file does not match its model config)");
+                }
+            }
+        }
+    }
+
+    /** A name from a file, cut to a readable length for messages. */
+    private static String shown(String text) {
+        return text.length() <= MAX_SHOWN ? text : text.substring(0, MAX_SHOWN) + "...";
+    }
+
+    private static String shownShape(long[] shape) {
+        return shape.length <= 8 ? Arrays.toString(shape) : "of " + shape.length + " dimensions";
     }
 
     /**

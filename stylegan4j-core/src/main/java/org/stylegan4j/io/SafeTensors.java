@@ -27,9 +27,12 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Reader and writer of the <a href="https://github.com/huggingface/safetensors">safetensors</a> format: an 8-byte
@@ -42,6 +45,10 @@ public final class SafeTensors {
     /** The reference implementation refuses headers above this size; so do we, to bound memory. */
     private static final long MAX_HEADER_BYTES = 100_000_000L;
     private static final int CHUNK_BYTES = 1 << 20;
+    /** Default of {@link #maxTensorBytes()}. */
+    public static final long DEFAULT_MAX_TENSOR_BYTES = 1L << 31;
+    /** System property that raises or lowers {@link #maxTensorBytes()}. */
+    public static final String MAX_TENSOR_BYTES_PROPERTY = "stylegan4j.maxTensorBytes";
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -97,6 +104,15 @@ public final class SafeTensors {
     }
 
     /**
+     * The header of a safetensors file: what it holds, without the data.
+     *
+     * @param shapes each tensor's shape by name, in the order of their data in the file
+     * @param metadata the string-to-string {@code __metadata__} entries, empty if the file has none
+     */
+    public record Layout(Map<String, long[]> shapes, Map<String, String> metadata) {
+    }
+
+    /**
      * Atomically writes {@code tensors} as F32 to {@code file}, their data in the map's iteration order (pass a
      * {@link LinkedHashMap} to control it). Metadata is written with sorted keys and omitted when empty. The same
      * arguments always give the same bytes.
@@ -129,18 +145,79 @@ public final class SafeTensors {
      * @throws CheckpointFormatException if the file is missing, unreadable or malformed
      */
     public static Contents read(Path file) {
+        return read(file, layout -> layout.shapes().keySet());
+    }
+
+    /**
+     * Reads the header, lets {@code select} check it and choose the tensors to read, then reads only those. No
+     * tensor data is read before {@code select} returns, and the chosen tensors may need at most
+     * {@link #maxTensorBytes()} bytes as floats.
+     *
+     * @param file the file to read
+     * @param select checks the layout (throwing to refuse the file) and returns the names of the tensors to read
+     * @return the chosen tensors, in file order, and the metadata
+     * @throws CheckpointFormatException if the file is missing, unreadable, malformed or too large
+     */
+    public static Contents read(Path file, Function<Layout, Set<String>> select) {
         try (FileChannel channel = open(file)) {
             Header header = readHeader(file, channel);
+            Set<String> wanted = select.apply(layout(header));
+            long bytes = 0;
+            for (Entry entry : header.entries()) {
+                if (wanted.contains(entry.name())) {
+                    bytes += elementCount(entry.shape()) * Float.BYTES;
+                }
+            }
+            if (bytes > maxTensorBytes()) {
+                throw fail(file, String.format(Locale.ROOT, "tensors of %,d bytes (as floats) exceed the limit of %,d "
+                        + "bytes (raise it with -D%s=N)", bytes, maxTensorBytes(), MAX_TENSOR_BYTES_PROPERTY));
+            }
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
             for (Entry entry : header.entries()) {
-                float[] data = readData(file, channel, header.dataStart() + entry.begin(), entry, chunk);
-                tensors.put(entry.name(), new Tensor(entry.shape(), data));
+                if (wanted.contains(entry.name())) {
+                    float[] data = readData(file, channel, header.dataStart() + entry.begin(), entry, chunk);
+                    tensors.put(entry.name(), new Tensor(entry.shape(), data));
+                }
             }
             return new Contents(Collections.unmodifiableMap(tensors), header.metadata());
         } catch (IOException e) {
             throw cannotRead(file, e);
         }
+    }
+
+    /**
+     * Reads and validates the header of a safetensors file without reading any tensor data.
+     *
+     * @param file the file to read
+     * @return the tensors' names and shapes, and the metadata
+     * @throws CheckpointFormatException if the file is missing, unreadable or malformed
+     */
+    public static Layout readLayout(Path file) {
+        try (FileChannel channel = open(file)) {
+            return layout(readHeader(file, channel));
+        } catch (IOException e) {
+            throw cannotRead(file, e);
+        }
+    }
+
+    /**
+     * The most tensor data one read may return, in bytes of floats: {@value #DEFAULT_MAX_TENSOR_BYTES} (2 GiB; an
+     * official 1024x1024 training snapshot needs about 0.7 GiB), or the system property
+     * {@value #MAX_TENSOR_BYTES_PROPERTY}.
+     *
+     * @return the limit
+     */
+    public static long maxTensorBytes() {
+        return Long.getLong(MAX_TENSOR_BYTES_PROPERTY, DEFAULT_MAX_TENSOR_BYTES);
+    }
+
+    private static Layout layout(Header header) {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        for (Entry e : header.entries()) {
+            shapes.put(e.name(), e.shape().clone());
+        }
+        return new Layout(Collections.unmodifiableMap(shapes), header.metadata());
     }
 
     /**

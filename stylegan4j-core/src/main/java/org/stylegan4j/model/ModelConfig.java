@@ -44,10 +44,25 @@ public record ModelConfig(
         boolean usePixelNorm,
         double styleMixingProb) {
 
+    /** Largest latent, dlatent, mapping and feature-map width accepted (the official networks use 512). */
+    public static final int MAX_WIDTH = 8192;
+    /** Largest fmap_base accepted (the official networks use 8192 or 16384). */
+    public static final int MAX_FMAP_BASE = 1 << 20;
+    /** Largest fmap_decay accepted (the official networks use 1.0). */
+    public static final double MAX_FMAP_DECAY = 16;
+    /** Default of {@link #maxParameters()}. */
+    public static final long DEFAULT_MAX_PARAMETERS = 200_000_000L;
+    /** System property that raises or lowers {@link #maxParameters()}. */
+    public static final String MAX_PARAMETERS_PROPERTY = "stylegan4j.maxParameters";
+
     /** Names of the presets {@link #preset(String, int)} knows. */
     public static final List<String> PRESETS = List.of("ffhq", "B", "C", "D", "E", "F", "digits");
 
-    /** Validates the record (resolution, sizes, depths); throws {@link StyleGanInputException}. */
+    /**
+     * Validates the record (resolution, sizes, depths, widths up to {@link #MAX_WIDTH}) and the model's size
+     * ({@link #parameterCount()} up to {@link #maxParameters()}) before any network is built; throws
+     * {@link StyleGanInputException}.
+     */
     public ModelConfig {
         if (resolution < 8 || resolution > 1024 || Integer.bitCount(resolution) != 1) {
             throw new StyleGanInputException("resolution must be a power of two between 8 and 1024, got " + resolution);
@@ -64,9 +79,95 @@ public record ModelConfig(
         if (latentSize < 1 || dlatentSize < 1 || mappingFmaps < 1 || fmapBase < 1 || fmapMax < 1) {
             throw new StyleGanInputException("latent sizes and feature maps must be positive");
         }
-        if (styleMixingProb < 0 || styleMixingProb > 1) {
+        checkWidth("latent size", latentSize, MAX_WIDTH);
+        checkWidth("dlatent size", dlatentSize, MAX_WIDTH);
+        checkWidth("mapping width", mappingFmaps, MAX_WIDTH);
+        checkWidth("fmap_max", fmapMax, MAX_WIDTH);
+        checkWidth("fmap_base", fmapBase, MAX_FMAP_BASE);
+        if (!(fmapDecay >= 0 && fmapDecay <= MAX_FMAP_DECAY)) {
+            throw new StyleGanInputException("fmap_decay must be between 0 and " + MAX_FMAP_DECAY + ", got " + fmapDecay);
+        }
+        if (!Double.isFinite(mappingLrMul) || mappingLrMul <= 0) {
+            throw new StyleGanInputException("mapping learning-rate multiplier must be a positive number, got "
+                    + mappingLrMul);
+        }
+        if (!(styleMixingProb >= 0 && styleMixingProb <= 1)) {
             throw new StyleGanInputException("style mixing probability must be in [0, 1], got " + styleMixingProb);
         }
+        int lastStage = Integer.numberOfTrailingZeros(resolution) - 1;
+        if (featureMaps(fmapBase, fmapDecay, fmapMax, lastStage) < 1) {
+            throw new StyleGanInputException("fmap_base " + fmapBase + " with fmap_decay " + fmapDecay
+                    + " leaves no feature maps at " + resolution + "x" + resolution);
+        }
+        long count = parameterCount(resolution, numChannels, latentSize, dlatentSize, mappingLayers, mappingFmaps,
+                fmapBase, fmapDecay, fmapMax, constInput, useStyles, useNoise);
+        long limit = maxParameters();
+        if (count > limit) {
+            throw new StyleGanInputException(String.format(Locale.ROOT, "model too large: generator and "
+                    + "discriminator would hold %,d parameters (%.1f GiB of floats), over the limit of %,d (raise it "
+                    + "with -D%s=N)", count, count * 4.0 / (1L << 30), limit, MAX_PARAMETERS_PROPERTY));
+        }
+    }
+
+    private static void checkWidth(String what, int value, int max) {
+        if (value > max) {
+            throw new StyleGanInputException(what + " must be at most " + max + ", got " + value);
+        }
+    }
+
+    /**
+     * The largest model (parameters of generator and discriminator together) accepted:
+     * {@value #DEFAULT_MAX_PARAMETERS} (the official 1024x1024 pair holds 49.3 million), or the system property
+     * {@value #MAX_PARAMETERS_PROPERTY}.
+     *
+     * @return the limit
+     */
+    public static long maxParameters() {
+        return Long.getLong(MAX_PARAMETERS_PROPERTY, DEFAULT_MAX_PARAMETERS);
+    }
+
+    /**
+     * Tensor elements of the generator (mapping, synthesis, noise maps and w average) and of the discriminator
+     * with the official minibatch-stddev options, computed in long arithmetic without building either network;
+     * the budget the constructor checks.
+     *
+     * @return the parameter count
+     */
+    public long parameterCount() {
+        return parameterCount(resolution, numChannels, latentSize, dlatentSize, mappingLayers, mappingFmaps,
+                fmapBase, fmapDecay, fmapMax, constInput, useStyles, useNoise);
+    }
+
+    private static long parameterCount(int resolution, int channels, long latent, long dlatent, int mappingLayers,
+                                       long mappingFmaps, int fmapBase, double fmapDecay, int fmapMax,
+                                       boolean constInput, boolean useStyles, boolean useNoise) {
+        int r = Integer.numberOfTrailingZeros(resolution);
+        long total = dlatent;
+        for (int i = 0; i < mappingLayers; i++) {
+            long in = i == 0 ? latent : mappingFmaps;
+            long out = i == mappingLayers - 1 ? dlatent : mappingFmaps;
+            total += in * out + out;
+        }
+        long nf0 = featureMaps(fmapBase, fmapDecay, fmapMax, 0);
+        long nf1 = featureMaps(fmapBase, fmapDecay, fmapMax, 1);
+        long epilogue = (useNoise ? 2 : 1) + (useStyles ? 2 * dlatent + 2 : 0);
+        total += constInput ? nf1 * 16 : dlatent * nf1 * 16;
+        total += 2 * nf1 * epilogue + nf1 * nf1 * 9 + nf1 * channels + channels;
+        total += 2 * (useNoise ? 16 : 0);
+        long d = channels * nf1 + nf1 + (nf1 + 1) * nf1 * 9 + nf1 + nf1 * 16 * nf0 + nf0 + nf0 + 1;
+        for (int res = 3; res <= r; res++) {
+            long in = featureMaps(fmapBase, fmapDecay, fmapMax, res - 2);
+            long out = featureMaps(fmapBase, fmapDecay, fmapMax, res - 1);
+            long side = 1L << res;
+            total += in * out * 9 + out * out * 9 + 2 * out * epilogue + out * channels + channels
+                    + (useNoise ? 2 * side * side : 0);
+            d += channels * out + out + out * out * 9 + out + out * in * 9 + in;
+        }
+        return total + d;
+    }
+
+    private static int featureMaps(int fmapBase, double fmapDecay, int fmapMax, int stage) {
+        return Math.min((int) (fmapBase / Math.pow(2.0, stage * fmapDecay)), fmapMax);
     }
 
     /**
@@ -138,7 +239,7 @@ public record ModelConfig(
      * @return channels
      */
     public int nf(int stage) {
-        return Math.min((int) (fmapBase / Math.pow(2.0, stage * fmapDecay)), fmapMax);
+        return featureMaps(fmapBase, fmapDecay, fmapMax, stage);
     }
 
     /**

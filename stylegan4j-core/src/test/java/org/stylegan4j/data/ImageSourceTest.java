@@ -78,4 +78,25 @@ class ImageSourceTest {
         assertEquals(empty + ": no PNG or JPEG images found",
                 assertThrows(StyleGanInputException.class, () -> ImageSource.open(empty)).getMessage());
     }
+
+    @Test
+    void pixelAndFileLimitsApplyBeforeDecoding() throws IOException {
+        TestImages.rgb(tmp.resolve("a.png"), 16, 16, 0);
+        try (ImageSource src = ImageSource.open(tmp)) {
+            System.setProperty(ImageSource.MAX_PIXELS_PROPERTY, "255");
+            StyleGanInputException e = assertThrows(StyleGanInputException.class, () -> src.read(0));
+            assertEquals(tmp.resolve("a.png") + ": a 16x16 image (256 pixels) exceeds the limit of 255 pixels (raise "
+                    + "it with -Dstylegan4j.maxImagePixels=N)", e.getMessage());
+            assertThrows(StyleGanInputException.class, () -> src.colorComponents(0));
+            System.setProperty(ImageSource.MAX_PIXELS_PROPERTY, "256");
+            assertEquals(16, src.read(0).getWidth());
+            System.setProperty(ImageSource.MAX_FILE_BYTES_PROPERTY, "10");
+            e = assertThrows(StyleGanInputException.class, () -> src.read(0));
+            assertTrue(e.getMessage().matches(".*a.png: a file of [0-9,]+ bytes exceeds the limit of 10 bytes for one "
+                    + "image \\(raise it with -Dstylegan4j.maxImageFileBytes=N\\)"), e.getMessage());
+        } finally {
+            System.clearProperty(ImageSource.MAX_PIXELS_PROPERTY);
+            System.clearProperty(ImageSource.MAX_FILE_BYTES_PROPERTY);
+        }
+    }
 }

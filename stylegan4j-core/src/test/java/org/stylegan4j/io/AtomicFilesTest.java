@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -63,11 +64,12 @@ class AtomicFilesTest {
         Path target = dir.resolve("keep.txt");
         Files.writeString(target, "old");
         IOException io = new IOException("disk full");
-        IOException thrown = assertThrows(IOException.class, () -> AtomicFiles.write(target, out -> {
+        CannotWriteException thrown = assertThrows(CannotWriteException.class, () -> AtomicFiles.write(target, out -> {
             out.write("partial new content".getBytes(StandardCharsets.UTF_8));
             throw io;
         }));
-        assertSame(io, thrown);
+        assertSame(io, thrown.getCause());
+        assertEquals("cannot write " + target + ": disk full", thrown.getMessage());
         RuntimeException bug = new IllegalStateException("bug");
         assertSame(bug, assertThrows(IllegalStateException.class, () -> AtomicFiles.write(target, out -> {
             out.write(new byte[100_000]);
@@ -91,5 +93,43 @@ class AtomicFilesTest {
         Path target = dir.resolve("absent").resolve("x.txt");
         assertThrows(IOException.class, () -> AtomicFiles.writeString(target, "x"));
         assertTrue(Files.notExists(target.getParent()));
+    }
+
+    @Test
+    void directoryTargetIsOneLine() throws IOException {
+        Path target = Files.createDirectory(dir.resolve("out"));
+        CannotWriteException e = assertThrows(CannotWriteException.class, () -> AtomicFiles.writeString(target, "x"));
+        assertEquals("cannot write " + target + ": it is a directory", e.getMessage());
+        assertTrue(Files.isDirectory(target));
+    }
+
+    @Test
+    void staleTemporaryOfAKilledWriteIsRemovedByTheNextWrite() throws IOException {
+        Path stale = Files.writeString(dir.resolve(".net.safetensors.tmp-abc123"), "half");
+        Path fresh = Files.writeString(dir.resolve(".other.png.tmp-def456"), "being written");
+        Files.setLastModifiedTime(stale, FileTime.fromMillis(System.currentTimeMillis()
+                - AtomicFiles.STALE_AFTER.toMillis() - 1_000));
+        Path unrelated = Files.writeString(dir.resolve(".hidden"), "keep");
+        Files.setLastModifiedTime(unrelated, FileTime.fromMillis(0));
+        AtomicFiles.writeString(dir.resolve("x.txt"), "x");
+        assertTrue(Files.notExists(stale));
+        assertTrue(Files.exists(fresh), "a recent temporary file may belong to a running write");
+        assertEquals(List.of(".hidden", ".other.png.tmp-def456", "x.txt"), listing());
+    }
+
+    @Test
+    void lockedTemporaryOfAnotherWriterIsKept() throws IOException {
+        Path target = dir.resolve("big.bin");
+        Path[] tmp = new Path[1];
+        AtomicFiles.write(target, out -> {
+            try (Stream<Path> files = Files.list(dir)) {
+                tmp[0] = files.filter(f -> f.getFileName().toString().startsWith(".big.bin.tmp-")).findFirst().orElseThrow();
+            }
+            Files.setLastModifiedTime(tmp[0], FileTime.fromMillis(0));
+            AtomicFiles.writeString(dir.resolve("small.txt"), "s");
+            assertTrue(Files.exists(tmp[0]), "the temporary file being written is locked, so it is not stale");
+            out.write(1);
+        });
+        assertEquals(List.of("big.bin", "small.txt"), listing());
     }
 }

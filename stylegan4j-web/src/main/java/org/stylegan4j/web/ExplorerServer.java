@@ -6,6 +6,7 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -14,8 +15,10 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,11 +36,14 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -57,6 +63,10 @@ public final class ExplorerServer implements AutoCloseable {
     public static final int MAX_BODY_BYTES = 1024;
     /** Seconds a refused client is told to wait. */
     public static final int RETRY_AFTER_SECONDS = 1;
+    /** Default of {@link Options#headerTimeout()}. */
+    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+    /** Host names always accepted in the {@code Host} header. */
+    public static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "::1");
 
     private static final String STATIC_ROOT = "org/stylegan4j/web/static/";
     private static final Map<String, String> STATIC_FILES = Map.of(
@@ -71,8 +81,26 @@ public final class ExplorerServer implements AutoCloseable {
      * @param queue requests that may wait for an inference thread before the server answers 503
      * @param timeout longest a request may wait and render before the server answers 503
      * @param maxConnections open connections accepted at once
+     * @param headerTimeout a connection that neither completes a request's headers nor sends response bytes for
+     *        this long (twice this at most, counted from its last request) is closed, so clients that trickle
+     *        headers cannot hold connections
+     * @param allowedHosts host names (the {@code Host} header without port) accepted besides the loopback names
+     *        and the bound address; other hosts get 421, which defeats DNS rebinding
      */
-    public record Options(int workers, int queue, Duration timeout, int maxConnections) {
+    public record Options(int workers, int queue, Duration timeout, int maxConnections, Duration headerTimeout,
+                          List<String> allowedHosts) {
+
+        /**
+         * Settings with the default header timeout and no extra allowed host.
+         *
+         * @param workers inference threads
+         * @param queue waiting requests before 503
+         * @param timeout longest wait and render before 503
+         * @param maxConnections open connections accepted at once
+         */
+        public Options(int workers, int queue, Duration timeout, int maxConnections) {
+            this(workers, queue, timeout, maxConnections, DEFAULT_HEADER_TIMEOUT, List.of());
+        }
 
         /** Validates the settings. */
         public Options {
@@ -88,6 +116,10 @@ public final class ExplorerServer implements AutoCloseable {
             if (maxConnections < 1) {
                 throw new StyleGanInputException("maxConnections must be positive");
             }
+            if (headerTimeout.isNegative() || headerTimeout.isZero()) {
+                throw new StyleGanInputException("header timeout must be positive");
+            }
+            allowedHosts = allowedHosts.stream().map(h -> hostName(h)).toList();
         }
 
         /** @return 1 worker, a queue of 8, a 60 s timeout, 256 connections */
@@ -145,10 +177,16 @@ public final class ExplorerServer implements AutoCloseable {
         connector.setHost(host);
         connector.setPort(port);
         connector.setIdleTimeout(30_000);
+        connector.addBean(new HeaderDeadline(connector, options.headerTimeout()));
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(options.maxConnections(), connector));
         InferencePool pool = new InferencePool(options.workers(), options.queue());
-        server.setHandler(new ApiHandler(generator, pool, options.timeout()));
+        Set<String> hosts = new HashSet<>(LOOPBACK_HOSTS);
+        hosts.addAll(options.allowedHosts());
+        if (!host.equals("0.0.0.0") && !host.equals("::") && !host.isEmpty()) {
+            hosts.add(hostName(host));
+        }
+        server.setHandler(new ApiHandler(generator, pool, options.timeout(), Set.copyOf(hosts)));
         server.setErrorHandler(new JsonErrorHandler());
         ExplorerServer explorer = new ExplorerServer(server, connector, pool, host);
         try {
@@ -203,8 +241,10 @@ public final class ExplorerServer implements AutoCloseable {
         private final int numLayers;
         private final byte[] info;
         private final Map<String, byte[]> statics = new LinkedHashMap<>();
+        private final Set<String> allowedHosts;
 
-        ApiHandler(Generator generator, InferencePool pool, Duration timeout) {
+        ApiHandler(Generator generator, InferencePool pool, Duration timeout, Set<String> allowedHosts) {
+            this.allowedHosts = allowedHosts;
             this.renderer = new Renderer(generator);
             this.pool = pool;
             this.timeout = timeout;
@@ -227,6 +267,15 @@ public final class ExplorerServer implements AutoCloseable {
         }
 
         private void route(Request request, Response response, Callback callback) {
+            String hostHeader = request.getHeaders().get(HttpHeader.HOST);
+            if (hostHeader == null) {
+                throw new HttpError(400, "missing Host header");
+            }
+            String requested = request.getHttpURI().getHost();
+            if (requested == null || !allowedHosts.contains(hostName(requested))) {
+                throw new HttpError(421, "host '" + QueryParameters.printable(hostHeader) + "' is not served here "
+                        + "(allow it with serve --allowed-host)");
+            }
             if (request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
                 throw new HttpError(411, "request bodies are not accepted (send no body, or a Content-Length)");
             }
@@ -336,6 +385,68 @@ public final class ExplorerServer implements AutoCloseable {
         public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
             fields.put(new HttpField(HttpHeader.CONTENT_TYPE, "application/json"));
             return ByteBuffer.wrap(json(Map.of("error", QueryParameters.printable(reason == null ? "bad request" : reason))));
+        }
+    }
+
+    /**
+     * @param host a host name or address, IPv6 possibly in brackets
+     * @return it in lower case without brackets, as compared with the allow-list
+     */
+    static String hostName(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        return h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
+    }
+
+    /**
+     * Closes connections that hold a slot without progress: every {@code period} each open connection is looked
+     * at, and one that completed no new request's headers and wrote no response bytes since the last look, with no
+     * request in progress, is closed. A client trickling its headers is thus cut off within two periods, whatever
+     * the idle timeout; a request being rendered or a response being written keeps its connection.
+     */
+    private static final class HeaderDeadline implements Connection.Listener {
+        private final Connector connector;
+        private final Duration period;
+        private final Map<Connection, Scheduler.Task> tasks = new ConcurrentHashMap<>();
+
+        HeaderDeadline(Connector connector, Duration period) {
+            this.connector = connector;
+            this.period = period;
+        }
+
+        @Override
+        public void onOpened(Connection connection) {
+            schedule(connection, 0, 0);
+        }
+
+        @Override
+        public void onClosed(Connection connection) {
+            Scheduler.Task task = tasks.remove(connection);
+            if (task != null) {
+                task.cancel();
+            }
+        }
+
+        private void schedule(Connection connection, long requests, long bytesOut) {
+            tasks.put(connection, connector.getScheduler().schedule(() -> check(connection, requests, bytesOut), period.toMillis(),
+                    TimeUnit.MILLISECONDS));
+        }
+
+        private void check(Connection connection, long lastRequests, long lastBytesOut) {
+            if (!tasks.containsKey(connection) || !connection.getEndPoint().isOpen()) {
+                tasks.remove(connection);
+                return;
+            }
+            long requests = connection.getMessagesIn();
+            long bytesOut = connection.getBytesOut();
+            boolean busy = connection.getMessagesOut() < requests;
+            if (!busy && requests == lastRequests && bytesOut == lastBytesOut) {
+                LOG.debug("closing {}: no complete request within {}", connection.getEndPoint().getRemoteSocketAddress(),
+                        period);
+                tasks.remove(connection);
+                connection.getEndPoint().close();
+                return;
+            }
+            schedule(connection, requests, bytesOut);
         }
     }
 

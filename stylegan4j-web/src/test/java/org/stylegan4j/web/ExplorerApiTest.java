@@ -202,18 +202,18 @@ class ExplorerApiTest {
 
     @Test
     void otherMethodsAndBodiesAreRefused() throws IOException {
-        RawHttp.Reply post = RawHttp.send(server.port(), ("POST /api/generate?seed=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        RawHttp.Reply post = RawHttp.send(server.port(), ("POST /api/generate?seed=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
                 + "Content-Length: 2\r\n\r\n{}").getBytes(StandardCharsets.ISO_8859_1));
         assertEquals(405, post.status());
         assertEquals("GET", post.header("allow"));
-        RawHttp.Reply big = RawHttp.send(server.port(), ("POST /api/generate?seed=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        RawHttp.Reply big = RawHttp.send(server.port(), ("POST /api/generate?seed=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
                 + "Content-Length: 10000000\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
         assertEquals(413, big.status());
         assertTrue(big.text().contains("\"error\""));
-        RawHttp.Reply chunked = RawHttp.send(server.port(), ("GET /api/info HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        RawHttp.Reply chunked = RawHttp.send(server.port(), ("GET /api/info HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
                 + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
         assertEquals(411, chunked.status());
-        RawHttp.Reply hugeHeader = RawHttp.send(server.port(), ("GET /api/info HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Big: "
+        RawHttp.Reply hugeHeader = RawHttp.send(server.port(), ("GET /api/info HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nX-Big: "
                 + "a".repeat(20_000) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
         assertEquals(431, hugeHeader.status());
         assertEquals("application/json", hugeHeader.header("content-type"));

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stylegan4j.StyleGanInputException;
 import org.stylegan4j.io.Checkpoint;
 import org.stylegan4j.io.CheckpointFormatException;
 import org.stylegan4j.io.SafeTensors;
@@ -43,8 +44,8 @@ public final class OfficialImport {
     private static final Set<String> STYLEGAN2_FUNCS = Set.of("G_main", "G_synthesis_stylegan2",
             "G_synthesis_stylegan_revised", "D_stylegan2", "D_stylegan");
     private static final Set<String> PROGAN_FUNCS = Set.of("G_paper", "D_paper");
-    private static final Pattern SCOPE = Pattern.compile("^(\\d+)x\\1/");
-    private static final Pattern DENSE = Pattern.compile("^Dense(\\d+)/weight$");
+    private static final Pattern SCOPE = Pattern.compile("^(\\d{1,5})x\\1/");
+    private static final Pattern DENSE = Pattern.compile("^Dense(\\d{1,3})/weight$");
 
     private OfficialImport() {
     }
@@ -402,7 +403,7 @@ public final class OfficialImport {
                     + " disagrees with the synthesis blocks, which reach " + top + "x" + top);
         }
         long[] toRgb = shapes.get("s:ToRGB_lod0/weight");
-        int channels = k.integer("num_channels", toRgb != null && toRgb.length == 4 ? (int) toRgb[3] : 3);
+        int channels = k.integer("num_channels", toRgb != null && toRgb.length == 4 ? width(pkl, toRgb[3]) : 3);
         int mappingLayers = 0;
         for (PickledNetwork.Variable v : mapping.variables()) {
             Matcher m = DENSE.matcher(v.name());
@@ -413,14 +414,26 @@ public final class OfficialImport {
         mappingLayers = k.integer("mapping_layers", mappingLayers);
         long[] dense0 = shapes.get("m:Dense0/weight");
         long[] avg = shapes.get("g:dlatent_avg");
-        int latent = k.integer("latent_size", dense0 != null && dense0.length == 2 ? (int) dense0[0] : 512);
-        int dlatent = k.integer("dlatent_size", avg != null && avg.length == 1 ? (int) avg[0] : 512);
+        int latent = k.integer("latent_size", dense0 != null && dense0.length == 2 ? width(pkl, dense0[0]) : 512);
+        int dlatent = k.integer("dlatent_size", avg != null && avg.length == 1 ? width(pkl, avg[0]) : 512);
         int mappingFmaps = k.integer("mapping_fmaps",
-                mappingLayers > 1 && dense0 != null && dense0.length == 2 ? (int) dense0[1] : 512);
-        return new ModelConfig(PRESET, resolution, channels, latent, dlatent, mappingLayers, mappingFmaps,
-                k.real("mapping_lrmul", 0.01), k.integer("fmap_base", 8192), k.real("fmap_decay", 1.0),
-                k.integer("fmap_max", 512), k.bool("const_input_layer", true), k.bool("use_styles", true),
-                k.bool("use_noise", true), k.bool("use_pixel_norm", false), k.real("style_mixing_prob", 0.9));
+                mappingLayers > 1 && dense0 != null && dense0.length == 2 ? width(pkl, dense0[1]) : 512);
+        try {
+            return new ModelConfig(PRESET, resolution, channels, latent, dlatent, mappingLayers, mappingFmaps,
+                    k.real("mapping_lrmul", 0.01), k.integer("fmap_base", 8192), k.real("fmap_decay", 1.0),
+                    k.integer("fmap_max", 512), k.bool("const_input_layer", true), k.bool("use_styles", true),
+                    k.bool("use_noise", true), k.bool("use_pixel_norm", false), k.real("style_mixing_prob", 0.9));
+        } catch (StyleGanInputException e) {
+            throw new CheckpointFormatException(pkl + ": the inferred architecture is refused (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** A tensor dimension used as a layer width; widths beyond an int are refused (ModelConfig bounds the rest). */
+    private static int width(Path pkl, long dim) {
+        if (dim > Integer.MAX_VALUE) {
+            throw new CheckpointFormatException(pkl + ": a tensor dimension of " + dim + " is not a layer width");
+        }
+        return (int) dim;
     }
 
     /** Typed access to static kwargs, with official defaults for absent keys. */
@@ -462,13 +475,14 @@ public final class OfficialImport {
         void require(String key, Object supported) {
             Object v = map.get(key);
             if (v != null && !v.equals(supported)) {
-                throw new CheckpointFormatException(pkl + ": static kwarg " + key + "=" + v + " is not supported "
-                        + "(stylegan4j implements the official " + key + "=" + supported + ")");
+                throw new CheckpointFormatException(pkl + ": static kwarg " + key + "=" + SafeUnpickler.describe(v)
+                        + " is not supported (stylegan4j implements the official " + key + "=" + supported + ")");
             }
         }
 
         private CheckpointFormatException bad(String key, Object v, String expected) {
-            return new CheckpointFormatException(pkl + ": static kwarg " + key + "=" + v + " is not " + expected);
+            return new CheckpointFormatException(pkl + ": static kwarg " + key + "=" + SafeUnpickler.describe(v)
+                    + " is not " + expected);
         }
     }
 }

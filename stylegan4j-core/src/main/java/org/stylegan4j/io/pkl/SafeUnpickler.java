@@ -56,25 +56,56 @@ public final class SafeUnpickler {
     private record Global(String qualifiedName, Allowed kind) {
     }
 
+    /** A numpy array between REDUCE and BUILD; BUILD fills it in place, so references taken earlier see it. */
     private static final class ArrayShell {
+        private NdArray value;
     }
 
+    /** A network between NEWOBJ and BUILD; BUILD fills it in place. */
     private static final class NetworkShell {
+        private PickledNetwork value;
     }
 
     private static final Object MARK = new Object();
+
+    /** Most opcodes one pickle may hold (an official network file holds a few thousand). */
+    public static final long MAX_OPCODES = 10_000_000L;
+    /** Most memo entries (an official network file holds a few thousand). */
+    public static final int MAX_MEMO = 1_000_000;
+    /** Most values on the stack at once, marks included. */
+    public static final int MAX_STACK = 1_000_000;
+    /** Most items in a tuple used as a dict key. */
+    public static final int MAX_KEY_ITEMS = 64;
+    /** Default of {@link #maxSeconds()}. */
+    public static final long DEFAULT_MAX_SECONDS = 120;
+    /** System property that raises or lowers {@link #maxSeconds()}. */
+    public static final String MAX_SECONDS_PROPERTY = "stylegan4j.pickleMaxSeconds";
+    private static final int MAX_SHOWN = 80;
 
     private final ByteBuffer in;
     private final String source;
     private final List<Object> stack = new ArrayList<>();
     private final List<Integer> marks = new ArrayList<>();
     private final Map<Long, Object> memo = new HashMap<>();
+    private final long deadline;
+    private long ops;
     private int opAt;
     private String opName = "";
 
     private SafeUnpickler(ByteBuffer in, String source) {
         this.in = in.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         this.source = source;
+        this.deadline = System.nanoTime() + maxSeconds() * 1_000_000_000L;
+    }
+
+    /**
+     * Seconds one pickle may take to read: {@value #DEFAULT_MAX_SECONDS}, or the system property
+     * {@value #MAX_SECONDS_PROPERTY} (an official 1024x1024 network file takes a few seconds).
+     *
+     * @return the limit
+     */
+    public static long maxSeconds() {
+        return Long.getLong(MAX_SECONDS_PROPERTY, DEFAULT_MAX_SECONDS);
     }
 
     /**
@@ -125,14 +156,56 @@ public final class SafeUnpickler {
             int op = u8();
             if (op == '.') {
                 opName = "STOP";
-                Object result = pop();
-                if (result instanceof ArrayShell || result instanceof NetworkShell) {
-                    throw malformed("object was never given its state");
-                }
-                return result;
+                return finished(pop());
             }
+            opName = "";
             step(op);
+            checkBudget();
         }
+    }
+
+    private void checkBudget() {
+        if (++ops > MAX_OPCODES) {
+            throw fail("more than " + MAX_OPCODES + " pickle opcodes (official StyleGAN network files hold a few "
+                    + "thousand)");
+        }
+        if (stack.size() > MAX_STACK) {
+            throw fail("more than " + MAX_STACK + " values on the pickle stack");
+        }
+        if (memo.size() > MAX_MEMO) {
+            throw fail("more than " + MAX_MEMO + " memo entries");
+        }
+        if ((ops & 0xFFF) == 0 && System.nanoTime() > deadline) {
+            throw fail("reading took longer than " + maxSeconds() + " s (raise the limit with -D"
+                    + MAX_SECONDS_PROPERTY + "=N)");
+        }
+    }
+
+    /** The top-level result, with objects built after they were put into it resolved. */
+    private Object finished(Object top) {
+        Object result = resolve(top);
+        if (result instanceof List<?> items && !(result instanceof ArrayList<?>)) {
+            List<Object> resolved = new ArrayList<>(items.size());
+            for (Object item : items) {
+                resolved.add(resolve(item));
+            }
+            result = tuple(resolved);
+        }
+        if (result instanceof ArrayShell || result instanceof NetworkShell) {
+            throw malformed("object was never given its state");
+        }
+        return result;
+    }
+
+    /** A built numpy array or network for its shell; anything else unchanged. */
+    private static Object resolve(Object o) {
+        if (o instanceof ArrayShell a && a.value != null) {
+            return a.value;
+        }
+        if (o instanceof NetworkShell n && n.value != null) {
+            return n.value;
+        }
+        return o;
     }
 
     private void step(int op) {
@@ -149,6 +222,7 @@ public final class SafeUnpickler {
                 }
             }
             case '(' -> {
+                opName = "MARK";
                 marks.add(stack.size());
                 stack.add(MARK);
             }
@@ -181,7 +255,7 @@ public final class SafeUnpickler {
             case 's' -> {
                 opName = "SETITEM";
                 Object v = pop();
-                Object k = pop();
+                Object k = key(pop());
                 dict(peek()).put(k, v);
             }
             case 'u' -> {
@@ -192,7 +266,7 @@ public final class SafeUnpickler {
                 }
                 Map<Object, Object> d = dict(peek());
                 for (int i = 0; i < items.size(); i += 2) {
-                    d.put(items.get(i), items.get(i + 1));
+                    d.put(key(items.get(i)), items.get(i + 1));
                 }
             }
             case 'c' -> {
@@ -266,7 +340,7 @@ public final class SafeUnpickler {
         String qualified = module + "." + name;
         Allowed kind = ALLOW.get(qualified);
         if (kind == null) {
-            throw new UnsafePickleException("refusing to load " + source + ": it references " + qualified
+            throw new UnsafePickleException("refusing to load " + source + ": it references " + shown(qualified)
                     + ", which is not an allowed StyleGAN network class", qualified);
         }
         return new Global(qualified, kind);
@@ -287,7 +361,8 @@ public final class SafeUnpickler {
                 }
                 NdArray.NumpyDtype dtype = NdArray.NumpyDtype.parse(typestr);
                 if (dtype == null) {
-                    throw fail("unsupported numpy dtype '" + typestr + "' (supported: float, integer and bool arrays)");
+                    throw fail("unsupported numpy dtype '" + shown(typestr) + "' (supported: float, integer and bool "
+                            + "arrays)");
                 }
                 return dtype;
             }
@@ -303,7 +378,10 @@ public final class SafeUnpickler {
                 if (!args.isEmpty()) {
                     for (Object pair : list(args.get(0))) {
                         List<Object> kv = listLike(pair);
-                        d.put(kv.get(0), kv.get(1));
+                        if (kv.size() != 2) {
+                            throw malformed("OrderedDict item is " + describe(pair) + ", not a (key, value) pair");
+                        }
+                        d.put(key(kv.get(0)), kv.get(1));
                     }
                 }
                 return d;
@@ -334,8 +412,9 @@ public final class SafeUnpickler {
     private void build(Object state) {
         Object target = peek();
         Object built;
-        if (target instanceof ArrayShell) {
-            built = arrayFromState(listLike(state));
+        if (target instanceof ArrayShell shell && shell.value == null) {
+            shell.value = arrayFromState(listLike(state));
+            built = shell.value;
         } else if (target instanceof NdArray.NumpyDtype dtype) {
             List<Object> s = listLike(state);
             if (s.size() < 2 || !(s.get(1) instanceof String order) || order.length() != 1) {
@@ -346,8 +425,9 @@ public final class SafeUnpickler {
             }
             dtype.setOrder(order.charAt(0));
             return;
-        } else if (target instanceof NetworkShell) {
-            built = network(dict(state));
+        } else if (target instanceof NetworkShell shell && shell.value == null) {
+            shell.value = network(dict(state));
+            built = shell.value;
         } else if (target instanceof Map<?, ?> && state instanceof Map<?, ?>) {
             dict(target).putAll(dict(state));
             return;
@@ -355,7 +435,35 @@ public final class SafeUnpickler {
             throw malformed("cannot set the state of " + describe(target));
         }
         stack.set(stack.size() - 1, built);
-        memo.replaceAll((k, v) -> v == target ? built : v);
+    }
+
+    /**
+     * Checks a dict key as Python would hash it: a string, number, bool, None, or a short tuple of those. Lists
+     * and dicts are unhashable in Python; nested tuples never occur in network files and are refused, so no key
+     * needs more than one pass over a few items to hash.
+     */
+    private Object key(Object k) {
+        if (isScalar(k)) {
+            return k;
+        }
+        if (k instanceof List<?> items && !(k instanceof ArrayList<?>)) {
+            if (items.size() > MAX_KEY_ITEMS) {
+                throw malformed("dict key is " + describe(k) + " (at most " + MAX_KEY_ITEMS + " items are supported)");
+            }
+            for (Object item : items) {
+                if (!isScalar(item)) {
+                    throw malformed("dict key is a tuple holding " + describe(item) + " (only strings, numbers, "
+                            + "booleans and None are supported in key tuples)");
+                }
+            }
+            return k;
+        }
+        throw malformed("unhashable dict key: " + describe(k));
+    }
+
+    private static boolean isScalar(Object o) {
+        return o == null || o instanceof String || o instanceof Long || o instanceof BigInteger || o instanceof Double
+                || o instanceof Boolean;
     }
 
     private NdArray arrayFromState(List<Object> s) {
@@ -373,7 +481,7 @@ public final class SafeUnpickler {
         long[] shape = new long[dims.size()];
         for (int i = 0; i < shape.length; i++) {
             if (!(dims.get(i) instanceof Long d) || d < 0) {
-                throw malformed("numpy array shape " + dims + " is not a tuple of sizes");
+                throw malformed("numpy array shape (" + describe(dims) + ") is not a tuple of sizes");
             }
             shape[i] = d;
         }
@@ -388,10 +496,10 @@ public final class SafeUnpickler {
             }
             n = Math.multiplyExact(n, dtype.itemSize());
         } catch (ArithmeticException e) {
-            throw malformed("numpy array shape " + Arrays.toString(shape) + " is too large");
+            throw malformed("numpy array shape " + shownShape(shape) + " is too large");
         }
         if (n != raw.length) {
-            throw malformed("numpy array of shape " + Arrays.toString(shape) + " and dtype " + dtype.descr()
+            throw malformed("numpy array of shape " + shownShape(shape) + " and dtype " + dtype.descr()
                     + " needs " + n + " bytes, found " + raw.length);
         }
         return new NdArray(dtype, shape, raw);
@@ -404,29 +512,45 @@ public final class SafeUnpickler {
         if (!(name instanceof String n) || !(func instanceof String f) || !(version instanceof Long v)) {
             throw malformed("network state has no name, build_func_name or version");
         }
+        if (v < 0 || v > Integer.MAX_VALUE) {
+            throw fail("network '" + shown(n) + "' has state version " + v + "; StyleGAN (v1) networks have version "
+                    + "2 or 3");
+        }
         Map<String, Object> kwargs = new LinkedHashMap<>();
         for (Map.Entry<Object, Object> e : dict(orEmpty(state.get("static_kwargs"))).entrySet()) {
-            kwargs.put(String.valueOf(e.getKey()), e.getValue());
+            kwargs.put(stringKey(e.getKey(), "static kwarg", n), e.getValue());
         }
         Map<String, PickledNetwork> components = new LinkedHashMap<>();
         for (Map.Entry<Object, Object> e : dict(orEmpty(state.get("components"))).entrySet()) {
-            if (!(e.getValue() instanceof PickledNetwork c)) {
-                throw malformed("component '" + e.getKey() + "' of network '" + n + "' is not a network");
+            String key = stringKey(e.getKey(), "component", n);
+            if (!(resolve(e.getValue()) instanceof PickledNetwork c)) {
+                throw malformed("component '" + shown(key) + "' of network '" + shown(n) + "' is not a network");
             }
-            components.put(String.valueOf(e.getKey()), c);
+            if (!c.components().isEmpty()) {
+                throw malformed("component '" + shown(key) + "' of network '" + shown(n) + "' has components of its "
+                        + "own (official networks nest one level deep)");
+            }
+            components.put(key, c);
         }
         List<PickledNetwork.Variable> variables = new ArrayList<>();
         Object vars = state.get("variables");
         for (Object item : vars == null ? List.of() : listLike(vars)) {
             List<Object> pair = listLike(item);
             if (pair.size() != 2 || !(pair.get(0) instanceof String varName)) {
-                throw malformed("variable of network '" + n + "' is not a (name, value) pair");
+                throw malformed("variable of network '" + shown(n) + "' is not a (name, value) pair");
             }
-            variables.add(new PickledNetwork.Variable(varName, value(pair.get(1), n, varName)));
+            variables.add(new PickledNetwork.Variable(varName, value(resolve(pair.get(1)), n, varName)));
         }
         Object src = state.get("build_module_src");
-        String sha = src instanceof String s ? sha256(s) : "";
-        return new PickledNetwork(Math.toIntExact(v), n, f, kwargs, components, variables, sha);
+        String sha = src instanceof String text ? sha256(text) : "";
+        return new PickledNetwork((int) (long) v, n, f, kwargs, components, variables, sha);
+    }
+
+    private String stringKey(Object key, String what, String network) {
+        if (key instanceof String k) {
+            return k;
+        }
+        throw malformed(what + " name of network '" + shown(network) + "' is " + describe(key) + ", not a string");
     }
 
     private NdArray value(Object v, String network, String name) {
@@ -437,7 +561,8 @@ public final class SafeUnpickler {
             NdArray.NumpyDtype f8 = new NdArray.NumpyDtype('f', 8);
             return new NdArray(f8, new long[0], ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putDouble(d).array());
         }
-        throw malformed("variable '" + name + "' of network '" + network + "' is " + describe(v) + ", not an array");
+        throw malformed("variable '" + shown(name) + "' of network '" + shown(network) + "' is " + describe(v)
+                + ", not an array");
     }
 
     private static String sha256(String s) {
@@ -487,27 +612,76 @@ public final class SafeUnpickler {
         throw malformed("expected a class, found " + describe(o));
     }
 
-    private static String describe(Object o) {
+    /**
+     * Describes a value read from a pickle by its type and size, never by its content (which may be huge, deeply
+     * nested or cyclic): e.g. "a list of 3 items", "a str of 12 characters"; short strings and numbers are shown.
+     *
+     * @param o the value
+     * @return a short phrase
+     */
+    static String describe(Object o) {
         if (o == null) {
             return "None";
         }
         if (o instanceof Global g) {
-            return g.qualifiedName();
+            return shown(g.qualifiedName());
         }
-        if (o instanceof ArrayShell) {
-            return "an unfinished numpy array";
+        if (o instanceof ArrayShell || o instanceof NetworkShell) {
+            Object built = resolve(o);
+            return built == o ? (o instanceof ArrayShell ? "an unfinished numpy array" : "an unfinished network")
+                    : describe(built);
         }
-        if (o instanceof NetworkShell) {
-            return "an unfinished network";
+        if (o instanceof String str) {
+            return str.length() <= MAX_SHOWN ? "'" + str + "'" : "a str of " + str.length() + " characters";
+        }
+        if (o instanceof Long || o instanceof Double || o instanceof Boolean) {
+            return o instanceof Boolean b ? (b ? "True" : "False") : o.toString();
+        }
+        if (o instanceof BigInteger big) {
+            return "an int of " + big.bitLength() + " bits";
+        }
+        if (o instanceof byte[] b) {
+            return "bytes of length " + b.length;
+        }
+        if (o instanceof ArrayList<?> l) {
+            return "a list of " + l.size() + " items";
+        }
+        if (o instanceof List<?> t) {
+            return "a tuple of " + t.size() + " items";
+        }
+        if (o instanceof Map<?, ?> m) {
+            return "a dict of " + m.size() + " entries";
+        }
+        if (o instanceof NdArray a) {
+            return "a numpy array of dtype " + a.dtype() + " and shape " + shownShape(a.shape());
+        }
+        if (o instanceof PickledNetwork n) {
+            return "the network '" + shown(n.name()) + "'";
         }
         return "a " + o.getClass().getSimpleName();
+    }
+
+    /**
+     * @param text a string read from a file
+     * @return the string, cut to a readable length for messages
+     */
+    static String shown(String text) {
+        return text.length() <= MAX_SHOWN ? text : text.substring(0, MAX_SHOWN) + "... (" + text.length() + " characters)";
+    }
+
+    /**
+     * @param shape a shape read from a file
+     * @return the shape for messages, or its number of dimensions if it has many
+     */
+    static String shownShape(long[] shape) {
+        return shape.length <= 8 ? Arrays.toString(shape) : "of " + shape.length + " dimensions";
     }
 
     private Object memoGet(long key) {
         if (!memo.containsKey(key)) {
             throw malformed("memo entry " + key + " is missing");
         }
-        return memo.get(key);
+        return resolve(memo.get(key));
     }
 
     private Object peek() {

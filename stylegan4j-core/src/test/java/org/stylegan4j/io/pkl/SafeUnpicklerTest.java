@@ -183,4 +183,60 @@ class SafeUnpicklerTest {
         out.set(5, null);
         return out;
     }
+
+    @Test
+    void unhashableDictKeysAreRefusedAsPythonRefusesThem() {
+        // }  ]  q0  h0  a  N  s : a list that contains itself, used as a dict key (11 bytes of opcodes)
+        CheckpointFormatException e = assertThrows(CheckpointFormatException.class,
+                () -> parse(bytes(0x80, 2, "}]q", 0, "h", 0, "aNs.")));
+        assertEquals("x.pkl: malformed pickle (SETITEM at byte 10: unhashable dict key: a list of 1 items)",
+                e.getMessage());
+        e = assertThrows(CheckpointFormatException.class, () -> parse(bytes(0x80, 2, "}}Ns.")));
+        assertTrue(e.getMessage().endsWith("unhashable dict key: a dict of 0 entries)"), e.getMessage());
+    }
+
+    @Test
+    void exponentialTupleDagAsKeyIsRefusedWithoutHashingIt() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(bytes(0x80, 2, "}NN", 0x86, "q", 0));
+        for (int i = 0; i < 90; i++) {
+            out.writeBytes(bytes("h", 0, "h", 0, 0x86, "q", 0));
+        }
+        out.writeBytes(bytes("Ns."));
+        long start = System.nanoTime();
+        CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> parse(out.toByteArray()));
+        assertTrue(e.getMessage().endsWith("dict key is a tuple holding a tuple of 2 items (only strings, numbers, "
+                + "booleans and None are supported in key tuples))"), e.getMessage());
+        assertTrue(System.nanoTime() - start < 1_000_000_000L);
+    }
+
+    @Test
+    void flatTupleKeysAndOrderedDictPairsAreChecked() {
+        Object d = parse(bytes(0x80, 2, "}", 0x8c, 1, "a", "K", 1, 0x86, "K", 2, "s."));
+        assertEquals(Map.of(List.of("a", 1L), 2L), d);
+        CheckpointFormatException e = assertThrows(CheckpointFormatException.class,
+                () -> parse(bytes(0x80, 2, "ccollections\nOrderedDict\n]K", 1, 0x85, "a", 0x85, "R.")));
+        assertEquals("x.pkl: malformed pickle (REDUCE at byte 33: OrderedDict item is a tuple of 1 items, not a "
+                + "(key, value) pair)", e.getMessage());
+    }
+
+    @Test
+    void memoIsNotRescannedOnEveryBuild() {
+        // 200,000 memo entries, then 50,000 numpy scalars each built with BUILD: linear time
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(bytes(0x80, 4, "(", "cnumpy.core.multiarray\n_reconstruct\n", 0x94, "cnumpy\nndarray\n", 0x94,
+                "cnumpy\ndtype\n", 0x8c, 2, "f4", 0x85, "R(K", 3, 0x8c, 1, "<tb", 0x94));
+        for (int i = 0; i < 200_000; i++) {
+            out.writeBytes(bytes("N", 0x94));
+        }
+        for (int i = 0; i < 50_000; i++) {
+            out.writeBytes(bytes("h", 0, "h", 1, 0x85, "R(K", 1, ")h", 2, 0x89, "C", 4, "abcd", "tb"));
+        }
+        out.writeBytes(bytes("t."));
+        long start = System.nanoTime();
+        List<?> items = assertInstanceOf(List.class, parse(out.toByteArray()));
+        assertEquals(3 + 250_000, items.size());
+        assertInstanceOf(NdArray.class, items.get(items.size() - 1));
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "took " + (System.nanoTime() - start) / 1e9 + " s");
+    }
 }
