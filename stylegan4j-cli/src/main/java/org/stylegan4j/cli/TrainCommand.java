@@ -361,25 +361,25 @@ public final class TrainCommand implements Callable<Integer> {
             Path last = org.stylegan4j.train.Snapshots.list(loop.runDir()).stream().findFirst()
                     .map(org.stylegan4j.train.Snapshots.Found::network).orElse(null);
             if (last != null) {
-                writeFinal(loop.runDir(), last, out);
+                writeFinal(loop.runDir(), loop.config().gridSize, last, out);
             }
             throw new StyleGanInputException(e.getMessage());
         }
         out.printf("%s at %.1f kimg (%s)%n", result.finished() ? "finished" : "stopped", result.state().kimg(),
                 String.join("; ", notes.isEmpty() ? List.of("no complete tick") : notes.subList(Math.max(0, notes.size() - 1), notes.size())));
-        writeFinal(loop.runDir(), result.lastSnapshot(), out);
+        writeFinal(loop.runDir(), loop.config().gridSize, result.lastSnapshot(), out);
         return 0;
     }
 
     /** Copies a snapshot to network-final.safetensors and writes the sample grid and style-mixing figures from it. */
-    private static void writeFinal(Path runDir, Path snapshot, PrintWriter out) throws java.io.IOException {
+    private static void writeFinal(Path runDir, int gridSize, Path snapshot, PrintWriter out) throws java.io.IOException {
         Path finalNet = runDir.resolve("network-final.safetensors");
         AtomicFiles.write(finalNet, o -> Files.copy(snapshot, o));
         List<Path> figures;
         Path grid = runDir.resolve("samples-final.png");
         try (org.stylegan4j.model.Generator g = org.stylegan4j.io.Checkpoint.loadGenerator(finalNet)) {
             figures = writeMixingFigures(g, runDir);
-            writeSampleGrid(g, grid);
+            writeSampleGrid(g, gridSize, grid);
         }
         out.printf("run directory:   %s%n", runDir);
         out.printf("checkpoint:      %s (= %s)%n", finalNet, snapshot.getFileName());
@@ -391,13 +391,13 @@ public final class TrainCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private static void writeSampleGrid(org.stylegan4j.model.Generator g, Path file) {
-        long[] seeds = new long[64];
+    private static void writeSampleGrid(org.stylegan4j.model.Generator g, int gridSize, Path file) {
+        long[] seeds = new long[gridSize * gridSize];
         for (int i = 0; i < seeds.length; i++) {
             seeds[i] = i;
         }
         try (ai.djl.ndarray.NDManager m = org.stylegan4j.nn.Engines.newManager()) {
-            Images.writePng(SampleGrid.fakes(g, Seeds.latents(seeds, g.config().latentSize(), m), seeds, 0, 8), file);
+            Images.writePng(SampleGrid.fakes(g, Seeds.latents(seeds, g.config().latentSize(), m), seeds, 0, gridSize), file);
         }
     }
 

@@ -32,12 +32,11 @@ public final class TrainingPlan {
 
     /**
      * The fixed part: the JVM, the engine's natives and what the allocator keeps, fitted (with the next constant)
-     * to the ffhq preset's peaks at 8x8 (minibatch 256), 32x32 (16), 256x256 (2) and 1024x1024 (1); it
-     * overestimates small networks such as the digits preset's.
+     * to the ffhq preset's peaks at 8x8 (minibatch 256), 32x32 (16), 256x256 (2), 1024x1024 (1) and 16x16 (1).
      */
-    static final long BASE_BYTES = 1850L << 20;
+    static final long BASE_BYTES = 1300L << 20;
     /** Bytes of retained activations per unit of {@link #activationUnits} per image (fitted, see above). */
-    static final double ACTIVATION_BYTES_PER_UNIT = 170;
+    static final double ACTIVATION_BYTES_PER_UNIT = 225;
     /** Java heap beyond the loader's batches and cache that a run needs (grids, snapshots' staging). */
     static final long HEAP_MARGIN_BYTES = 512L << 20;
 

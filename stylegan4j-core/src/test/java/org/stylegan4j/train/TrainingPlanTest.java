@@ -79,7 +79,7 @@ class TrainingPlanTest {
         for (TrainingPlan.Phase p : plan.phases()) {
             assertTrue(p.peakBytes() > TrainingPlan.BASE_BYTES + weights, p.toString());
         }
-        // the activations term: 170 bytes per unit and image; 8x8 with official widths is 16*512 + 64*512 units
+        // the activations term: 225 bytes per unit and image; 8x8 with official widths is 16*512 + 64*512 units
         assertEquals(40_960, TrainingPlan.activationUnits(config.model, 8));
         TrainingPlan.Phase first = plan.phases().get(0);
         config.batchRound = 64;
