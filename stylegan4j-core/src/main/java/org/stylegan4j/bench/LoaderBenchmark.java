@@ -51,8 +51,10 @@ public final class LoaderBenchmark {
         List<Level> levels = new ArrayList<>();
         for (int res = Math.min(fromResolution, dataset.resolution()); res <= dataset.resolution(); res *= 2) {
             double decoded = imagesPerSecond(dataset, res, batch, batches, 0, 0);
-            int cachedBatches = Math.max(1, Math.min(batches, dataset.size() / batch));
-            double cached = imagesPerSecond(dataset, res, batch, cachedBatches, cachedBatches, BatchLoader.DEFAULT_CACHE_BYTES);
+            // one epoch fills the cache; then enough batches that the prefetched queue is a small part of them
+            int epoch = Math.max(1, dataset.size() / batch);
+            double cached = imagesPerSecond(dataset, res, batch, Math.max(8 * epoch, 64), epoch,
+                    BatchLoader.DEFAULT_CACHE_BYTES);
             levels.add(new Level(res, decoded, cached));
         }
         return new Result(dataset.resolution(), dataset.channels(), batches * batch, batch, levels);
