@@ -4,7 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.stylegan4j.data.ImageDataset;
+import org.stylegan4j.data.UnreadableImageException;
 import org.stylegan4j.figures.Images;
 import org.stylegan4j.model.Generator;
 import org.stylegan4j.model.Noise;
@@ -25,6 +28,8 @@ import java.util.List;
  * pixels wide rather than 8192). Not in the official code, whose grids are always at full resolution.
  */
 public final class SampleGrid {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SampleGrid.class);
 
     /** Largest tile side in pixels. */
     public static final int MAX_TILE = 256;
@@ -96,7 +101,8 @@ public final class SampleGrid {
     }
 
     /**
-     * Renders real images spread evenly over a dataset (datasets are often sorted by class).
+     * Renders real images spread evenly over a dataset (datasets are often sorted by class); unreadable ones are
+     * logged and left out, as the training loop skips them.
      *
      * @param data the dataset
      * @param count number of images (fewer when the dataset is smaller)
@@ -110,7 +116,13 @@ public final class SampleGrid {
         float[] buf = new float[c * tile * tile];
         int shown = Math.min(count, data.size());
         for (int k = 0; k < shown; k++) {
-            byte[] level = data.readLevel((int) ((long) k * data.size() / shown), tile);
+            byte[] level;
+            try {
+                level = data.readLevel((int) ((long) k * data.size() / shown), tile);
+            } catch (UnreadableImageException e) {
+                LOG.warn("skipping unreadable image: {}", e.getMessage());
+                continue;
+            }
             ImageDataset.toFloats(level, c, tile, buf, 0, false);
             tiles.add(Images.fromCHW(buf, 0, c, tile, tile));
         }

@@ -43,4 +43,24 @@ class SampleGridTest {
                     "temporaries were left in the generator's manager");
         }
     }
+
+    @Test
+    void theRealsGridLeavesOutAnUnreadableImage(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws java.io.IOException {
+        for (int i = 0; i < 3; i++) {
+            BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY);
+            img.getRaster().setSample(i, i, 0, 255);
+            javax.imageio.ImageIO.write(img, "png", tmp.resolve("img" + i + ".png").toFile());
+        }
+        java.nio.file.Files.write(tmp.resolve("img3.png"), new byte[] {1, 2, 3, 4});
+        try (org.stylegan4j.data.ImageDataset data = org.stylegan4j.data.ImageDataset.open(tmp)) {
+            BufferedImage grid = SampleGrid.reals(data, 4, 4);
+            // the three readable tiles, each with its white pixel at (i, i), in a row of four columns
+            assertEquals(4 * 8, grid.getWidth());
+            assertEquals(8, grid.getHeight());
+            for (int i = 0; i < 3; i++) {
+                assertEquals(255, grid.getRaster().getSample(8 * i + i, i, 0));
+            }
+        }
+    }
 }
