@@ -72,6 +72,7 @@ public final class Engines {
             if (requestedDevice.equals("auto")) {
                 device = e.defaultDevice();
             } else if (requestedDevice.equals("cpu")) {
+                // deliberate: the user asked for the CPU (--device cpu); every tensor then follows this device
                 device = Device.cpu();
             } else {
                 int id = requestedDevice.contains(":") ? Integer.parseInt(requestedDevice.substring(4)) : 0;
