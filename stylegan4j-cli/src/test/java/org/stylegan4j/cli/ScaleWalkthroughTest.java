@@ -106,11 +106,13 @@ class ScaleWalkthroughTest {
                 planned.merge(phase.resolution(), phase.peakBytes(), Math::max);
             }
         }
-        // the plan's promise: the run's peak stays within its largest phase's estimate, and that phase's own peak
-        // within 25% of it (earlier phases at a minibatch of 1 rose up to 45% above their own small estimates)
+        // the plan's promise: every tick stays within its largest phase's estimate, and that phase's peak within 25%
+        // of it (the estimate counts what the earlier phases leave held; the early phases at a minibatch of 1 rise
+        // further above their own small estimates, under the largest)
         long largest = planned.values().stream().mapToLong(Long::longValue).max().orElseThrow();
         StringBuilder peaks = new StringBuilder();
         boolean within = true;
+        double largestPhasePeak = 0;
         for (JsonNode t : ticks) {
             double peak = t.get("peakRssMb").asDouble();
             long estimate = planned.get(t.get("resolution").asInt());
@@ -118,9 +120,10 @@ class ScaleWalkthroughTest {
                     t.get("resolution").asInt(), peak, estimate >> 20));
             within &= peak > 0 && peak <= MARGIN * (largest >> 20);
             if (estimate == largest) {
-                within &= Math.abs(peak - (estimate >> 20)) <= (MARGIN - 1) * (estimate >> 20);
+                largestPhasePeak = Math.max(largestPhasePeak, peak);
             }
         }
+        within &= Math.abs(largestPhasePeak - (largest >> 20)) <= (MARGIN - 1) * (largest >> 20);
         assertTrue(within, "the peaks stray from the plan:" + peaks);
 
         Path images = tmp.resolve("generated");
