@@ -3,6 +3,7 @@ package org.stylegan4j.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.stylegan4j.StyleGanInputException;
 import org.stylegan4j.bench.GenerationBenchmark;
+import org.stylegan4j.bench.OpProfile;
 import org.stylegan4j.bench.LoaderBenchmark;
 import org.stylegan4j.bench.TrainingBenchmark;
 import org.stylegan4j.data.ImageDataset;
@@ -48,6 +49,9 @@ public final class BenchCommand {
         @Option(names = "--json", description = "Print one JSON object.")
         boolean json;
 
+        @Option(names = "--profile", description = "Also profile one pass operator by operator (PyTorch's profiler).")
+        boolean profile;
+
         @Override
         public Integer call() throws Exception {
             if (batch < 1 || batch > 256) {
@@ -58,7 +62,7 @@ public final class BenchCommand {
             }
             GenerationBenchmark.Result r;
             try (Generator g = new Generator(ModelConfig.preset(preset, resolution), 0)) {
-                r = GenerationBenchmark.run(g, batch, warmup, passes);
+                r = GenerationBenchmark.run(g, batch, warmup, passes, profile);
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
@@ -71,6 +75,7 @@ public final class BenchCommand {
                 out.printf("  3x3 conv peak       %10.1f GFLOP/s (N=16, 256->256, 32x32)%n", r.convPeakGflops());
                 out.printf("  fraction of peak    %10.1f %%%n", 100 * r.fractionOfPeak());
                 out.printf("  mapping latents/s   %10.0f (batch 1024)%n", r.mappingLatentsPerSecond());
+                printProfile(out, r.profile());
             }
             out.flush();
             return 0;
@@ -110,6 +115,9 @@ public final class BenchCommand {
         @Option(names = "--json", description = "Print one JSON object.")
         boolean json;
 
+        @Option(names = "--profile", description = "Also profile one iteration operator by operator (PyTorch's profiler).")
+        boolean profile;
+
         @Override
         public Integer call() throws Exception {
             if (batch < 4 || batch % 4 != 0 || batch > 256) {
@@ -129,7 +137,7 @@ public final class BenchCommand {
                     if (bar != null) {
                         bar.stepTo(i);
                     }
-                });
+                }, profile);
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
@@ -145,9 +153,25 @@ public final class BenchCommand {
                     out.printf("  RSS after 200 / %d iterations: %.0f / %.0f MiB%n", r.soakIterations(), r.rssAfter200Mb(),
                             r.rssAfterSoakMb());
                 }
+                printProfile(out, r.profile());
             }
             out.flush();
             return 0;
+        }
+    }
+
+    /** Prints a profile: time per operator kind with its share of the pass, then the costliest operators. */
+    static void printProfile(PrintWriter out, OpProfile.Result p) {
+        if (p == null) {
+            return;
+        }
+        out.printf("profile of one pass: %.0f ms (under the profiler), %.0f ms inside the engine%n", p.wallMilliseconds(),
+                p.engineMilliseconds());
+        p.byKind().forEach((kind, ms) -> out.printf("  %-32s %9.1f ms %5.1f %%%n", kind, ms,
+                100 * ms / p.wallMilliseconds()));
+        out.println("costliest operators (self time):");
+        for (OpProfile.Op op : p.top()) {
+            out.printf("  %9.1f ms %4dx %s %s%n", op.milliseconds(), op.calls(), op.name(), op.shapes());
         }
     }
 

@@ -28,10 +28,11 @@ public final class GenerationBenchmark {
      * @param convPeakGflops measured 3x3-convolution GFLOP/s
      * @param fractionOfPeak gflops / convPeakGflops
      * @param mappingLatentsPerSecond mapping network throughput at batch 1024
+     * @param profile where one forward pass's time goes, operator by operator (null unless asked for)
      */
     public record Result(int resolution, int batch, int threads, double secondsPerBatch, double imagesPerSecond,
                          long flopsPerImage, double gflops, double convPeakGflops, double fractionOfPeak,
-                         double mappingLatentsPerSecond) {
+                         double mappingLatentsPerSecond, OpProfile.Result profile) {
     }
 
     private GenerationBenchmark() {
@@ -67,22 +68,28 @@ public final class GenerationBenchmark {
      * @param batch batch size
      * @param warmup warm-up passes
      * @param passes timed passes
+     * @param profile whether to profile one more forward pass operator by operator
      * @return the result
      */
-    public static Result run(Generator g, int batch, int warmup, int passes) {
+    public static Result run(Generator g, int batch, int warmup, int passes, boolean profile) {
         double peak = convPeakGflops(warmup, passes);
         int latent = g.config().latentSize();
         double seconds;
         double mapSeconds;
+        OpProfile.Result ops = null;
         try (NDManager m = Engines.newManager()) {
             NDArray z = m.randomNormal(new Shape(batch, latent));
-            seconds = Timing.medianSeconds(warmup, passes, () -> {
+            Runnable pass = () -> {
                 try (NDManager s = m.newSubManager()) {
                     NDArray img = g.generate(z, Truncation.NONE, Noise.random());
                     img.attach(s);
                     img.toFloatArray();
                 }
-            });
+            };
+            seconds = Timing.medianSeconds(warmup, passes, pass);
+            if (profile) {
+                ops = OpProfile.of(pass, 20);
+            }
             NDArray zMap = m.randomNormal(new Shape(1024, latent));
             mapSeconds = Timing.medianSeconds(warmup, passes, () -> {
                 try (NDManager s = m.newSubManager()) {
@@ -95,6 +102,6 @@ public final class GenerationBenchmark {
         long flops = g.flopsPerImage();
         double gflops = flops * (double) batch / seconds / 1e9;
         return new Result(g.config().resolution(), batch, Engines.threads(), seconds, batch / seconds, flops, gflops,
-                peak, gflops / peak, 1024 / mapSeconds);
+                peak, gflops / peak, 1024 / mapSeconds, ops);
     }
 }

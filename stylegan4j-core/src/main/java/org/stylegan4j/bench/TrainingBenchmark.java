@@ -38,10 +38,11 @@ public final class TrainingBenchmark {
      * @param soakIterations iterations of the memory soak (0 if none)
      * @param rssAfter200Mb resident memory after 200 soak iterations (NaN if none)
      * @param rssAfterSoakMb resident memory at the end of the soak (NaN if none)
+     * @param profile where one iteration's time goes, operator by operator (null unless asked for)
      */
     public record Result(String preset, int resolution, int batch, int threads, int workers, double secondsPerIteration,
                          double imagesPerSecond, double shareD, double shareR1, double shareG, int soakIterations,
-                         double rssAfter200Mb, double rssAfterSoakMb) {
+                         double rssAfter200Mb, double rssAfterSoakMb, OpProfile.Result profile) {
     }
 
     private TrainingBenchmark() {
@@ -55,10 +56,11 @@ public final class TrainingBenchmark {
      * @param soakIterations further iterations of the memory soak (0 for none)
      * @param workers data-parallel workers sharing each minibatch (see {@link TrainingConfig#workers})
      * @param progress called after each soak iteration
+     * @param profile whether to profile one more iteration (D with R1, then G) operator by operator
      * @return the result
      */
     public static Result run(ModelConfig model, int batch, int warmup, int passes, int soakIterations, int workers,
-                             IntConsumer progress) {
+                             IntConsumer progress, boolean profile) {
         TrainingConfig withR1 = TrainingConfig.preset("ffhq", model);
         withR1.workers = workers;
         TrainingConfig withoutR1 = TrainingConfig.preset("ffhq", model);
@@ -92,8 +94,12 @@ public final class TrainingBenchmark {
             if (soakIterations > 0) {
                 rssEnd = ResidentMemory.megabytes();
             }
+            OpProfile.Result ops = !profile ? null : OpProfile.of(() -> scoped(m, s -> {
+                step.discriminatorStep(s, reals, 0, rng, lr, 0);
+                step.generatorStep(s, batch, 0, rng, lr);
+            }), 20);
             return new Result(model.preset(), res, batch, Engines.threads(), workers, iter, batch / iter, tD0 / iter,
-                    (tD - tD0) / iter, tG / iter, soakIterations, rss200, rssEnd);
+                    (tD - tD0) / iter, tG / iter, soakIterations, rss200, rssEnd, ops);
         }
     }
 

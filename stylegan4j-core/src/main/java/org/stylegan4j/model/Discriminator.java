@@ -13,6 +13,7 @@ import org.stylegan4j.nn.EqualizedLr;
 import org.stylegan4j.nn.LeakyReLU;
 import org.stylegan4j.nn.MinibatchStddev;
 import org.stylegan4j.nn.ParameterStore;
+import org.stylegan4j.nn.Scoped;
 import org.stylegan4j.nn.Tensors;
 
 import java.util.ArrayList;
@@ -165,12 +166,14 @@ public final class Discriminator implements AutoCloseable {
             throw new IllegalArgumentException("minibatch " + count + " is not a multiple of the pack size " + pack);
         }
         images = images.reshape(count / pack, images.getShape().get(1) * pack, expected, expected);
-        NDArray x = LeakyReLU.apply(fromRgb.get(k).forward(images));
+        NDArray x = Scoped.step(images, im -> LeakyReLU.apply(fromRgb.get(k).forward(im)));
         for (int res = top; res >= 3; res--) {
-            x = block(res, x);
+            int level = res;
+            x = Scoped.step(x, y -> block(level, y));
             if (res == top && alpha > 0) {
-                NDArray y = LeakyReLU.apply(fromRgb.get(k + 1).forward(Downscale2d.apply(images, 2)));
-                x = x.add(Tensors.scale(y.sub(x), alpha));
+                NDArray input = images;
+                x = Scoped.step(x, y -> y.add(Tensors.scale(LeakyReLU.apply(fromRgb.get(k + 1).forward(
+                        Downscale2d.apply(input, 2))).sub(y), alpha)));
             }
         }
         long n = x.getShape().get(0);
@@ -182,8 +185,8 @@ public final class Discriminator implements AutoCloseable {
 
     private NDArray block(int res, NDArray x) {
         int i = config.resolutionLog2() - res;
-        x = LeakyReLU.apply(conv0.get(i).forward(x));
-        x = conv1Down.get(i).forward(blurs.get(i).forward(x));
+        x = Scoped.step(x, y -> LeakyReLU.apply(conv0.get(i).forward(y)));
+        x = Scoped.step(x, y -> conv1Down.get(i).forward(blurs.get(i).forward(y)));
         NDArray b = conv1Bias.get(i);
         return LeakyReLU.apply(x.add(b.reshape(1, b.getShape().get(0), 1, 1)));
     }

@@ -7,6 +7,7 @@ import org.stylegan4j.nn.LeakyReLU;
 import org.stylegan4j.nn.NoiseInjection;
 import org.stylegan4j.nn.ParameterStore;
 import org.stylegan4j.nn.PixelNorm;
+import org.stylegan4j.nn.Scoped;
 
 /**
  * What follows every convolution of the synthesis network (section 2, figure 1b), in the official
@@ -32,14 +33,14 @@ final class LayerEpilogue {
 
     NDArray forward(NDArray x, NDArray ws, NDArray noiseMap) {
         if (noise != null) {
-            x = noise.forward(x, noiseMap);
+            x = Scoped.step(x, y -> noise.forward(y, noiseMap));
         }
-        x = LeakyReLU.apply(x.add(bias.reshape(1, channels, 1, 1)));
+        x = Scoped.step(x, y -> LeakyReLU.apply(y.add(bias.reshape(1, channels, 1, 1))));
         if (pixelNorm) {
-            x = PixelNorm.apply(x);
+            x = Scoped.step(x, PixelNorm::apply);
         }
         if (adain != null) {
-            x = adain.forward(x, ws.get(":, " + layer));
+            x = Scoped.step(x, y -> adain.forward(y, ws.get(":, " + layer)));
         }
         return x;
     }

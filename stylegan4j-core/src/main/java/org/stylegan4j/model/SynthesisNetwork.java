@@ -9,6 +9,7 @@ import org.stylegan4j.nn.ConstantInput;
 import org.stylegan4j.nn.Dense;
 import org.stylegan4j.nn.EqualizedLr;
 import org.stylegan4j.nn.ParameterStore;
+import org.stylegan4j.nn.Scoped;
 import org.stylegan4j.nn.ToRGB;
 import org.stylegan4j.nn.Upscale2d;
 import org.stylegan4j.nn.Upscale2dConv2d;
@@ -16,6 +17,7 @@ import org.stylegan4j.nn.Tensors;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The synthesis network g (section 2, figure 1b): a learned constant 4x4 input, then per resolution
@@ -117,20 +119,19 @@ public final class SynthesisNetwork {
         if (constant != null) {
             x = constant.forward(n);
         } else {
-            x = denseInput.forward(ws.get(":, 0")).reshape(n, config.nf(1), 4, 4);
+            x = Scoped.step(ws, w -> denseInput.forward(w.get(":, 0")).reshape(n, config.nf(1), 4, 4));
         }
-        x = epilogues.get(0).forward(x, ws, noiseFor(noise, 0, n, manager));
-        x = epilogues.get(1).forward(convs.get(0).forward(x), ws, noiseFor(noise, 1, n, manager));
+        x = layer(x, 0, ws, noise, manager, y -> y);
+        x = layer(x, 1, ws, noise, manager, convs.get(0)::forward);
         NDArray previous = null;
         for (int res = 3; res <= top; res++) {
             if (res == top && alpha > 0) {
-                previous = toRgb.get(res - 3).forward(x);
+                previous = Scoped.step(x, toRgb.get(res - 3)::forward);
             }
             int i = res - 3;
             int l0 = 2 * res - 4;
-            x = blurs.get(i).forward(upConvs.get(i).forward(x));
-            x = epilogues.get(l0).forward(x, ws, noiseFor(noise, l0, n, manager));
-            x = epilogues.get(l0 + 1).forward(convs.get(i + 1).forward(x), ws, noiseFor(noise, l0 + 1, n, manager));
+            x = layer(x, l0, ws, noise, manager, y -> blurs.get(i).forward(upConvs.get(i).forward(y)));
+            x = layer(x, l0 + 1, ws, noise, manager, convs.get(i + 1)::forward);
         }
         NDArray img = toRgb.get(top - 2).forward(x);
         if (previous != null) {
@@ -138,6 +139,12 @@ public final class SynthesisNetwork {
             img = img.add(Tensors.scale(up.sub(img), alpha));
         }
         return img;
+    }
+
+    /** One synthesis layer: its convolution (if any) and epilogue, its temporaries freed when it ends. */
+    private NDArray layer(NDArray x, int layer, NDArray ws, Noise noise, NDManager manager, UnaryOperator<NDArray> conv) {
+        return Scoped.step(x, y -> epilogues.get(layer).forward(conv.apply(y), ws, noiseFor(noise, layer, y.getShape()
+                .get(0), manager)));
     }
 
     private NDArray noiseFor(Noise noise, int layer, long n, NDManager manager) {

@@ -23,7 +23,7 @@ public final class AdaIN {
      * @return AdaIN(x, y)
      */
     public NDArray forward(NDArray x, NDArray w) {
-        return styleMod.forward(InstanceNorm.apply(x), w);
+        return Scoped.step(Scoped.step(x, InstanceNorm::apply), y -> styleMod.forward(y, w));
     }
 
     /** @return multiply-adds times two of the affine transform, one sample */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Runs a computation inside an {@link NDScope} so that every temporary tensor is freed at once,
@@ -28,5 +29,29 @@ public final class Scoped {
             out.attach(target);
             return out;
         }
+    }
+
+    /**
+     * One step of a longer computation (a layer of a network): its temporaries are freed as soon as it ends,
+     * not when the caller's scope or manager closes, so a forward pass holds about one layer's tensors at a time
+     * (the working set stays small and its memory is reused while still in the cache). Tensors that autograd saved
+     * for back-propagation stay alive in the engine; closing our handles only drops our references. The result
+     * moves to the enclosing {@link NDScope}, if any.
+     *
+     * @param input the step's input, returned as is if the step does nothing (then it stays where it was)
+     * @param step the computation from the input
+     * @return its result
+     */
+    public static NDArray step(NDArray input, UnaryOperator<NDArray> step) {
+        NDArray out;
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            out = step.apply(input);
+            NDScope.unregister(out);
+        }
+        if (out != input) {
+            NDScope.register(out);
+        }
+        return out;
     }
 }
