@@ -57,7 +57,7 @@ class ScopedTest {
 
     @Test
     void gradientsFlowThroughClosedIntermediates() {
-        try (NDManager m = Engines.newManager()) {
+        try (NDManager m = Engines.newManager(); Autograd.Recording r = Autograd.record()) {
             NDArray w = Tensors.owned(m, new float[] {0.5f, -1.5f, 2f}, new Shape(3));
             w.setRequiresGradient(true);
             NDArray y = Scoped.step(w, in -> Tensors.scale(in, 3).square()).sum();
