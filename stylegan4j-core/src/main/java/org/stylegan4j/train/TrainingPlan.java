@@ -27,22 +27,17 @@ import java.util.stream.Collectors;
  * and a G step keep for back-propagation, taken as {@link #ACTIVATION_BYTES_PER_UNIT} bytes per unit of
  * {@link #activationUnits}: the feature-map pixels of the blocks up to the phase's resolution (channels x side^2
  * summed over resolutions), per image of a round.
- *
- * <p>A progressive run also holds memory from its earlier phases: what they freed is not all reusable by a later
- * phase's larger tensors, and the allocator keeps it (a walk from 8x8 to 256x256 at minibatch 1 ended 0.9 to 2.0 GB
- * above the 256x256 phase's own need, on an AMD EPYC and on the CI's machine). A phase's estimate therefore adds
- * the activations of the earlier resolutions, at most its own activations again ({@link #retainedBytes}); a
- * run that starts at its full resolution, or resumes, holds less than planned.
  */
 public final class TrainingPlan {
 
     /**
      * The fixed part: the JVM, the engine's natives and what the allocator keeps, fitted (with the next constant)
-     * to the ffhq preset's peaks at 8x8 (minibatch 256), 32x32 (16), 256x256 (2), 1024x1024 (1) and 16x16 (1).
+     * to the ffhq preset's peaks at 8x8 (minibatch 256), 32x32 (16), 256x256 (2) and 1024x1024 (1), and the 256x256
+     * phase of a progressive walk at minibatch 1 (all within 1.5%).
      */
-    static final long BASE_BYTES = 1300L << 20;
+    static final long BASE_BYTES = 1500L << 20;
     /** Bytes of retained activations per unit of {@link #activationUnits} per image (fitted, see above). */
-    static final double ACTIVATION_BYTES_PER_UNIT = 225;
+    static final double ACTIVATION_BYTES_PER_UNIT = 100;
     /** Java heap beyond the loader's batches and cache that a run needs (grids, snapshots' staging). */
     static final long HEAP_MARGIN_BYTES = 512L << 20;
 
@@ -108,8 +103,6 @@ public final class TrainingPlan {
     private final long discriminatorParams;
     private final int datasetSize;
     private final List<Phase> phases;
-    /** Activation bytes of each resolution met so far while the phases are built, in order. */
-    private final Map<Integer, Long> earlierActivations = new TreeMap<>();
 
     private TrainingPlan(TrainingConfig config, long generatorParams, long discriminatorParams, int datasetSize) {
         this.config = config;
@@ -144,7 +137,6 @@ public final class TrainingPlan {
     }
 
     private List<Phase> buildPhases() {
-        earlierActivations.clear();
         List<Phase> out = new ArrayList<>();
         int full = config.model.resolution();
         double total = config.totalKimg;
@@ -179,28 +171,7 @@ public final class TrainingPlan {
         int mb = config.minibatchDict.getOrDefault(res, config.minibatchBase);
         double lr = config.lrDict.getOrDefault(res, config.lrBase);
         int round = config.roundSize(res, mb);
-        long retained = retainedBytes(earlierActivations, res, round);
-        earlierActivations.merge(res, activationBytes(res, round), Math::max);
-        return new Phase(kind, start, end, res, mb, round, lr, peakBytes(res, mb, round, retained),
-                heapBytes(res, mb));
-    }
-
-    /**
-     * What the earlier phases leave held when a phase runs: the activations of the lower resolutions, summed,
-     * at most the phase's own activations.
-     *
-     * @param earlier activation bytes per resolution trained before
-     * @param res resolution of the phase
-     * @param round images per worker at once
-     * @return bytes
-     */
-    private long retainedBytes(Map<Integer, Long> earlier, int res, int round) {
-        long sum = earlier.entrySet().stream().filter(e -> e.getKey() < res).mapToLong(Map.Entry::getValue).sum();
-        return Math.min(sum, activationBytes(res, round));
-    }
-
-    private long activationBytes(int res, int round) {
-        return (long) (ACTIVATION_BYTES_PER_UNIT * round * config.workers * activationUnits(config.model, res));
+        return new Phase(kind, start, end, res, mb, round, lr, peakBytes(res, mb, round), heapBytes(res, mb));
     }
 
     /**
@@ -225,12 +196,13 @@ public final class TrainingPlan {
         return BatchLoader.peakBatchBytes(batch) + cache + HEAP_MARGIN_BYTES;
     }
 
-    private long peakBytes(int res, int mb, int round, long retained) {
+    private long peakBytes(int res, int mb, int round) {
         long weights = Float.BYTES * (5 * generatorParams + 4 * discriminatorParams)
                 + (config.workers - 1L) * Float.BYTES * 2 * (generatorParams + discriminatorParams);
         long staging = BatchLoader.batchBytes(mb, config.model.numChannels(), res);
-        return BASE_BYTES + weights + heapBytes(res, mb) - HEAP_MARGIN_BYTES + staging + activationBytes(res, round)
-                + retained;
+        double activations = ACTIVATION_BYTES_PER_UNIT * round * config.workers
+                * activationUnits(config.model, res);
+        return BASE_BYTES + weights + heapBytes(res, mb) - HEAP_MARGIN_BYTES + staging + (long) activations;
     }
 
     /**
@@ -284,7 +256,6 @@ public final class TrainingPlan {
      */
     public Map<Integer, Integer> autoRounds(List<Phase> phasesToRun, long limitBytes) {
         Map<Integer, Integer> rounds = new TreeMap<>();
-        Map<Integer, Long> earlier = new TreeMap<>();
         for (Phase p : phasesToRun) {
             if (rounds.containsKey(p.resolution())) {
                 continue;
@@ -292,8 +263,8 @@ public final class TrainingPlan {
             int share = p.minibatch() / config.workers;
             int chosen = 0;
             for (int r = share; r >= 1 && chosen == 0; r--) {
-                if (config.splitProblem(p.minibatch(), r) == null && peakBytes(p.resolution(), p.minibatch(), r,
-                        retainedBytes(earlier, p.resolution(), r)) <= limitBytes) {
+                if (config.splitProblem(p.minibatch(), r) == null
+                        && peakBytes(p.resolution(), p.minibatch(), r) <= limitBytes) {
                     chosen = r;
                 }
             }
@@ -303,7 +274,6 @@ public final class TrainingPlan {
                         p.resolution(), p.resolution(), gigabytes(limitBytes)));
             }
             rounds.put(p.resolution(), chosen);
-            earlier.put(p.resolution(), activationBytes(p.resolution(), chosen));
         }
         return rounds;
     }

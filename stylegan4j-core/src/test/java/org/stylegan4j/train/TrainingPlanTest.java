@@ -90,41 +90,6 @@ class TrainingPlanTest {
     }
 
     @Test
-    void aProgressivePhaseAlsoHoldsTheEarlierResolutionsActivationsUpToItsOwn() {
-        TrainingConfig config = TrainingConfig.preset("ffhq", ModelConfig.official(1024));
-        config.totalKimg = 2400;
-        TrainingPlan.Phase grown = stable(TrainingPlan.of(config, G_PARAMS, D_PARAMS, 70_000), 16);
-        config.lodInitialResolution = 16;
-        TrainingPlan.Phase fresh = stable(TrainingPlan.of(config, G_PARAMS, D_PARAMS, 70_000), 16);
-        // 8x8 at minibatch 256 left behind: 225 bytes x 40,960 units x 256 images (less than 16x16's own 128 images)
-        assertEquals(225L * 40_960 * 256, grown.peakBytes() - fresh.peakBytes());
-
-        config.lodInitialResolution = 8;
-        config.minibatchBase = 1;
-        config.minibatchDict = new TreeMap<>();
-        config.totalKimg = 12_000;
-        TrainingPlan small = TrainingPlan.of(config, G_PARAMS, D_PARAMS, 70_000);
-        config.lodInitialResolution = 64;
-        TrainingPlan.Phase alone = stable(TrainingPlan.of(config, G_PARAMS, D_PARAMS, 70_000), 64);
-        // at one image the earlier resolutions' activations (8 to 32x32) are less than 64x64's own
-        assertEquals(225L * (40_960 + 172_032 + 696_320), stable(small, 64).peakBytes() - alone.peakBytes());
-        TrainingPlan.Phase last = stable(small, 1024);
-        config.lodInitialResolution = 1024;
-        TrainingPlan.Phase lastAlone = stable(TrainingPlan.of(config, G_PARAMS, D_PARAMS, 70_000), 1024);
-        long own = (long) (225.0 * TrainingPlan.activationUnits(config.model, 1024));
-        long earlier = 0;
-        for (int r = 8; r < 1024; r *= 2) {
-            earlier += (long) (225.0 * TrainingPlan.activationUnits(config.model, r));
-        }
-        assertEquals(Math.min(own, earlier), last.peakBytes() - lastAlone.peakBytes());
-    }
-
-    private static TrainingPlan.Phase stable(TrainingPlan plan, int res) {
-        return plan.phases().stream().filter(p -> p.resolution() == res && p.kind().equals("stable")).findFirst()
-                .orElseThrow();
-    }
-
-    @Test
     void aPhaseThatCannotFitIsRefusedNamingTheRoundsThatFit() {
         TrainingPlan plan = ffhq1024();
         long limit = 24 * GB;
