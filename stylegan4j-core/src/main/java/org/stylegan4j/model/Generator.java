@@ -1,8 +1,11 @@
 package org.stylegan4j.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import org.stylegan4j.nn.Engines;
 import org.stylegan4j.nn.ParameterStore;
 import org.stylegan4j.nn.Scoped;
@@ -21,6 +24,8 @@ public final class Generator implements AutoCloseable {
 
     /** Name of the tracked average of w. */
     public static final String W_AVG = "dlatent_avg";
+    /** Largest layer activation of a part of an unrecorded batch, in bytes (measured best on 2 cores, see inParts). */
+    static final long PART_BYTES = 16L << 20;
 
     private final ModelConfig config;
     private final NDManager manager;
@@ -122,7 +127,45 @@ public final class Generator implements AutoCloseable {
      */
     public NDArray synthesize(NDArray ws, Noise noise, double lod) {
         return Scoped.compute(ws.getManager(),
-                () -> Upscale2d.apply(synthesis.forward(ws, noise, lod), 1 << (int) Math.floor(lod)));
+                () -> Upscale2d.apply(inParts(ws, noise, lod), 1 << (int) Math.floor(lod)));
+    }
+
+    /**
+     * The synthesis network on a batch, in parts of at most {@link #partSize} images when no gradient is recorded:
+     * every image is synthesised independently, and a layer's tensors past the caches (say 16 images of 64 channels
+     * at 256x256, 256 MB) made a large batch slower per image than one image at a time. Recorded passes (training)
+     * run whole.
+     */
+    private NDArray inParts(NDArray ws, Noise noise, double lod) {
+        return inParts(ws, noise, lod, partSize(config, config.resolution() >> (int) Math.floor(lod)));
+    }
+
+    NDArray inParts(NDArray ws, Noise noise, double lod, int part) {
+        int n = Math.toIntExact(ws.getShape().get(0));
+        if (n <= part || JniUtils.isGradMode()) {
+            return synthesis.forward(ws, noise, lod);
+        }
+        NDList parts = new NDList();
+        for (int from = 0; from < n; from += part) {
+            int to = Math.min(n, from + part);
+            int start = from;
+            parts.add(Scoped.step(ws, all -> synthesis.forward(all.get(start + ":" + to), noise.part(start, to), lod)));
+        }
+        return NDArrays.concat(parts);
+    }
+
+    /**
+     * @param config architecture
+     * @param res resolution synthesised
+     * @return images per part: as many as keep the largest layer's activations within {@link #PART_BYTES} (at
+     *         least one)
+     */
+    static int partSize(ModelConfig config, int res) {
+        long largest = 0;
+        for (int r = 4; r <= res; r *= 2) {
+            largest = Math.max(largest, (long) Float.BYTES * config.nf(Integer.numberOfTrailingZeros(r) - 1) * r * r);
+        }
+        return (int) Math.max(1, PART_BYTES / largest);
     }
 
     /**
@@ -138,7 +181,7 @@ public final class Generator implements AutoCloseable {
             NDArray w = mapping.forward(z);
             long n = w.getShape().get(0);
             NDArray ws = w.reshape(n, 1, config.dlatentSize()).repeat(1, config.numLayers());
-            return synthesis.forward(truncation.apply(ws, wAvg), noise, 0);
+            return inParts(truncation.apply(ws, wAvg), noise, 0);
         });
     }
 

@@ -43,6 +43,17 @@ public final class Noise {
     }
 
     /**
+     * The noise of images {@code from} to {@code to - 1} of a batch (for a batch synthesised in parts).
+     *
+     * @param from first image
+     * @param to end of the part, exclusive
+     * @return this noise for that part: the same per-image seeds, so a part draws what the whole batch would
+     */
+    public Noise part(int from, int to) {
+        return seeds == null ? this : new Noise(mode, Arrays.copyOfRange(seeds, from, to), strengths);
+    }
+
+    /**
      * @param seeds one seed per image of the batch
      * @return noise fixed by each image's seed
      */

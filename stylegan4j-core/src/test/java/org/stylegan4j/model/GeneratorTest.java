@@ -414,4 +414,24 @@ class GeneratorTest {
                     () -> g.generate(z, Truncation.NONE, Noise.seeded(1, 2, 3)));
         }
     }
+
+    @Test
+    void aBatchSynthesisedInPartsEqualsTheWholeBatch() {
+        try (Generator g = new Generator(ModelConfig.preset("digits", 32), 4); NDManager m = manager.newSubManager()) {
+            NDArray ws = g.broadcast(g.map(m.randomNormal(new Shape(5, g.config().latentSize()))));
+            Noise noise = Noise.seeded(11, 12, 13, 14, 15);
+            float[] whole = g.synthesis().forward(ws, noise, 0).toFloatArray();
+            // parts of 2, 2 and 1 images, each with its own images' noise seeds
+            float[] parts = g.inParts(ws, noise, 0, 2).toFloatArray();
+            assertEquals(whole.length, parts.length);
+            for (int i = 0; i < whole.length; i++) {
+                assertEquals(whole[i], parts[i], 1e-4f, "value " + i);
+            }
+            // at most 16 MB of the largest layer per part: 512 channels at 32x32 are 2 MB an image, so 8 images
+            assertEquals(8, Generator.partSize(ModelConfig.official(32), 32));
+            // 16 channels at 1024x1024 are 64 MB an image: one at a time; 4 at 64x64 (256 channels, 4 MB an image)
+            assertEquals(1, Generator.partSize(ModelConfig.official(1024), 1024));
+            assertEquals(4, Generator.partSize(ModelConfig.official(1024), 64));
+        }
+    }
 }
