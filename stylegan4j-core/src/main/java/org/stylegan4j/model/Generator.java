@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
+import org.stylegan4j.nn.Autograd;
 import org.stylegan4j.nn.Engines;
 import org.stylegan4j.nn.ParameterStore;
 import org.stylegan4j.nn.Scoped;
@@ -142,7 +142,7 @@ public final class Generator implements AutoCloseable {
 
     NDArray inParts(NDArray ws, Noise noise, double lod, int part) {
         int n = Math.toIntExact(ws.getShape().get(0));
-        if (n <= part || JniUtils.isGradMode()) {
+        if (n <= part || Autograd.isRecording()) {
             return synthesis.forward(ws, noise, lod);
         }
         NDList parts = new NDList();

@@ -37,6 +37,12 @@ public final class Autograd {
         }
     }
 
+    /** @return whether operations are being recorded for differentiation (inside {@link #record()}) */
+    public static boolean isRecording() {
+        Engines.pytorch();
+        return JniUtils.isGradMode();
+    }
+
     /** @return a scope in which operations are recorded for differentiation */
     public static Recording record() {
         Engines.pytorch();
