@@ -24,7 +24,10 @@ public final class Generator implements AutoCloseable {
 
     /** Name of the tracked average of w. */
     public static final String W_AVG = "dlatent_avg";
-    /** Largest layer activation of a part of an unrecorded batch, in bytes (measured best on 2 cores, see inParts). */
+    /**
+     * Largest layer activation of a part of an unrecorded batch, in bytes: one 256x256 image's 64-channel layer,
+     * about what stays in a server CPU's last-level cache (chosen, not tuned; see {@link #inParts}).
+     */
     static final long PART_BYTES = 16L << 20;
 
     private final ModelConfig config;
