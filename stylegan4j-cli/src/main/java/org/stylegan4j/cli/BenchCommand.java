@@ -61,7 +61,7 @@ public final class BenchCommand {
                 throw new StyleGanInputException("--passes must be at least 1 and --warmup at least 0");
             }
             GenerationBenchmark.Result r;
-            try (Generator g = new Generator(ModelConfig.preset(preset, resolution), 0)) {
+            try (Generator g = new Generator(ModelConfig.preset(preset, resolution), 0).freeze()) {
                 r = GenerationBenchmark.run(g, batch, warmup, passes, profile);
             }
             PrintWriter out = spec.commandLine().getOut();

@@ -54,13 +54,13 @@ public final class NetworkOptions {
         return ModelConfig.preset(preset, resolution);
     }
 
-    /** @return the generator the options describe (the caller closes it) */
+    /** @return the generator the options describe, frozen for generating images (the caller closes it) */
     public Generator load() {
         if (source.network != null) {
             Path file = existing(source.network);
-            return isPickle(file) ? OfficialImport.load(file) : Checkpoint.loadGenerator(file);
+            return (isPickle(file) ? OfficialImport.load(file) : Checkpoint.loadGenerator(file)).freeze();
         }
-        return new Generator(ModelConfig.preset(preset, resolution), initSeed);
+        return new Generator(ModelConfig.preset(preset, resolution), initSeed).freeze();
     }
 
     private static boolean isPickle(Path file) {

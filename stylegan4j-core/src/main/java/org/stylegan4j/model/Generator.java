@@ -52,6 +52,18 @@ public final class Generator implements AutoCloseable {
         this.mapping = new MappingNetwork(store, config);
     }
 
+    /**
+     * Declares the parameters final, for a generator loaded to generate images: what is derived from them once per
+     * pass while training (the polyphase kernels of the upsampling convolutions) is then computed once and kept.
+     * The parameters must not change afterwards ({@link ParameterStore#freeze}).
+     *
+     * @return this generator
+     */
+    public Generator freeze() {
+        store.freeze();
+        return this;
+    }
+
     /** @return the architecture */
     public ModelConfig config() {
         return config;

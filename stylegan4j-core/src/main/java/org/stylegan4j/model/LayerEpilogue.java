@@ -32,10 +32,7 @@ final class LayerEpilogue {
     }
 
     NDArray forward(NDArray x, NDArray ws, NDArray noiseMap) {
-        if (noise != null) {
-            x = Scoped.step(x, y -> noise.forward(y, noiseMap));
-        }
-        x = Scoped.step(x, y -> LeakyReLU.apply(y.add(bias.reshape(1, channels, 1, 1))));
+        x = Scoped.step(x, y -> LeakyReLU.apply(noiseAndBias(y, noiseMap)));
         if (pixelNorm) {
             x = Scoped.step(x, PixelNorm::apply);
         }
@@ -43,6 +40,16 @@ final class LayerEpilogue {
             x = Scoped.step(x, y -> adain.forward(y, ws.get(":, " + layer)));
         }
         return x;
+    }
+
+    /**
+     * x + noise * B + bias in two passes over the activations: the bias goes into the new tensor in place (neither
+     * sum's gradient needs its values).
+     */
+    private NDArray noiseAndBias(NDArray x, NDArray noiseMap) {
+        NDArray b = bias.reshape(1, channels, 1, 1);
+        NDArray y = noise == null ? x : noise.forward(x, noiseMap);
+        return y == x ? x.add(b) : y.addi(b);
     }
 
     boolean hasNoise() {

@@ -2,7 +2,10 @@ package org.stylegan4j.nn;
 
 import ai.djl.ndarray.NDArray;
 
-/** Adaptive instance normalisation, paper equation 1: instance norm followed by the style from A. */
+/**
+ * Adaptive instance normalisation, paper equation 1: instance norm followed by the style from A, computed as one
+ * engine operator ({@link InstanceNorm#modulate}).
+ */
 public final class AdaIN {
 
     private final StyleMod styleMod;
@@ -23,7 +26,10 @@ public final class AdaIN {
      * @return AdaIN(x, y)
      */
     public NDArray forward(NDArray x, NDArray w) {
-        return Scoped.step(Scoped.step(x, InstanceNorm::apply), y -> styleMod.forward(y, w));
+        return Scoped.step(x, y -> {
+            NDArray[] style = styleMod.scaleAndShift(w);
+            return InstanceNorm.modulate(y, style[0], style[1]);
+        });
     }
 
     /** @return multiply-adds times two of the affine transform, one sample */

@@ -27,12 +27,14 @@ public final class NoiseInjection {
     /**
      * @param x input [N, C, H, W]
      * @param noise single-channel noise [N or 1, 1, H, W], or null for no noise
-     * @return x plus the scaled noise
+     * @return x plus the scaled noise, a new tensor (x itself for no noise)
      */
     public NDArray forward(NDArray x, NDArray noise) {
         if (noise == null) {
             return x;
         }
-        return x.add(noise.mul(weight.reshape(1, channels, 1, 1)));
+        NDArray term = noise.mul(weight.reshape(1, channels, 1, 1));
+        // x is added into the scaled noise, a tensor of our own that the product's gradient does not need
+        return term.getShape().equals(x.getShape()) ? term.addi(x) : x.add(term);
     }
 }

@@ -89,6 +89,7 @@ public final class ParameterStore {
     private final NDManager manager;
     private final Random rng;
     private final Map<String, Parameter> params = new LinkedHashMap<>();
+    private volatile boolean frozen;
 
     /**
      * Creates an empty store.
@@ -99,6 +100,20 @@ public final class ParameterStore {
     public ParameterStore(NDManager manager, long seed) {
         this.manager = manager;
         this.rng = new Random(seed);
+    }
+
+    /**
+     * Declares the values final (a network loaded to generate images): tensors derived from them, such as the
+     * polyphase kernels of the upsampling convolutions, are then computed once and kept ({@link DerivedWeight}), and
+     * {@link #copyFrom} refuses. No gradient flows to the parameters of a frozen store. There is no way back.
+     */
+    public void freeze() {
+        frozen = true;
+    }
+
+    /** @return whether {@link #freeze} was called */
+    public boolean frozen() {
+        return frozen;
     }
 
     /** @return the manager that owns the tensors */
@@ -164,6 +179,9 @@ public final class ParameterStore {
      * @param other source store
      */
     public void copyFrom(ParameterStore other) {
+        if (frozen) {
+            throw new IllegalStateException("the parameters are frozen (a network loaded to generate images)");
+        }
         for (Parameter p : params.values()) {
             Parameter q = other.get(p.name());
             if (q == null || !q.array().getShape().equals(p.array().getShape())) {

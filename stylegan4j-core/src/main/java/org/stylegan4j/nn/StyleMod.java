@@ -25,16 +25,12 @@ public final class StyleMod {
     }
 
     /**
-     * @param x normalised activations [N, C, H, W]
      * @param w this layer's w [N, dlatent]
-     * @return x * (y_s + 1) + y_b
+     * @return the multiplier y_s + 1 and the shift y_b, each [N, C]
      */
-    public NDArray forward(NDArray x, NDArray w) {
+    public NDArray[] scaleAndShift(NDArray w) {
         NDArray style = dense.forward(w);
-        long n = style.getShape().get(0);
-        NDArray ys = style.get(":, :" + channels).reshape(n, channels, 1, 1);
-        NDArray yb = style.get(":, " + channels + ":").reshape(n, channels, 1, 1);
-        return x.mul(ys.add(1f)).add(yb);
+        return new NDArray[] {style.get(":, :" + channels).add(1f), style.get(":, " + channels + ":")};
     }
 
     /** @return multiply-adds times two for one sample */

@@ -14,7 +14,8 @@ import ai.djl.ndarray.types.Shape;
  * polyphase convolution, with the summed kernel unflipped, computes nearest upscale + 3x3 conv
  * exactly in 4/9 of the multiply-adds; it replaces it from an 8x8 input up, where it is the faster
  * of the two on our CPUs (the 4x4 input, with the widest layers and the fewest pixels, keeps the
- * direct form).
+ * direct form). The phases of the kernel are computed on every pass while training, once for a frozen network
+ * ({@link DerivedWeight}).
  */
 public final class Upscale2dConv2d {
 
@@ -23,6 +24,7 @@ public final class Upscale2dConv2d {
 
     private final Conv2d conv;
     private final boolean fused;
+    private final DerivedWeight phases;
 
     /**
      * Registers {@code <name>.weight} [out, in, 3, 3] (no bias: the layer epilogue adds it).
@@ -36,6 +38,8 @@ public final class Upscale2dConv2d {
     public Upscale2dConv2d(ParameterStore store, String name, int in, int out, boolean fused) {
         this.conv = new Conv2d(store, name, in, out, 3, EqualizedLr.RELU_GAIN, false);
         this.fused = fused;
+        this.phases = new DerivedWeight(store, () -> phases(fused ? fusedKernel(conv.effectiveWeight()).flip(2, 3)
+                : fusedKernel(conv.effectiveWeight())));
     }
 
     /**
@@ -43,13 +47,10 @@ public final class Upscale2dConv2d {
      * @return output [N, out, 2H, 2W]
      */
     public NDArray forward(NDArray x) {
-        if (fused) {
-            return polyphase(x, fusedKernel(conv.effectiveWeight()).flip(2, 3));
-        }
-        if (x.getShape().get(2) < POLYPHASE_MIN_INPUT) {
+        if (!fused && x.getShape().get(2) < POLYPHASE_MIN_INPUT) {
             return conv.forward(Upscale2d.apply(x, 2));
         }
-        return polyphase(x, fusedKernel(conv.effectiveWeight()));
+        return polyphase(x, phases.get());
     }
 
     /**
@@ -60,17 +61,14 @@ public final class Upscale2dConv2d {
      * summed kernel it is nearest upscale + 3x3 conv.
      *
      * @param x input [N, in, H, W]
-     * @param k kernel [out, in, 4, 4]
+     * @param phases the kernel's phases, [4 * out, in, 2, 2] (see {@link #phases})
      * @return [N, out, 2H, 2W]
      */
-    private static NDArray polyphase(NDArray x, NDArray k) {
+    private static NDArray polyphase(NDArray x, NDArray phases) {
         long n = x.getShape().get(0);
         long h = x.getShape().get(2);
         long w = x.getShape().get(3);
-        long out = k.getShape().get(0);
-        NDArray phases = NDArrays.concat(new NDList(
-                k.get(":, :, 0::2, 0::2"), k.get(":, :, 0::2, 1::2"),
-                k.get(":, :, 1::2, 0::2"), k.get(":, :, 1::2, 1::2")), 0);
+        long out = phases.getShape().get(0) / 4;
         NDArray y = Conv2d.correlate(x, phases, 1, 1);
         NDList rows = new NDList();
         for (int a = 0; a < 2; a++) {
@@ -82,6 +80,15 @@ public final class Upscale2dConv2d {
             rows.add(NDArrays.stack(cols, 4));
         }
         return NDArrays.stack(rows, 3).reshape(n, out, 2 * h, 2 * w);
+    }
+
+    /**
+     * @param k kernel [out, in, 4, 4]
+     * @return its four phases {@code k[a::2, b::2]} in the order (0, 0), (0, 1), (1, 0), (1, 1), [4 * out, in, 2, 2]
+     */
+    private static NDArray phases(NDArray k) {
+        return NDArrays.concat(new NDList(k.get(":, :, 0::2, 0::2"), k.get(":, :, 0::2, 1::2"),
+                k.get(":, :, 1::2, 0::2"), k.get(":, :, 1::2, 1::2")), 0);
     }
 
     /**

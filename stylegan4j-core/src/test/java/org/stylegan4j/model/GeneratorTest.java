@@ -416,6 +416,23 @@ class GeneratorTest {
     }
 
     @Test
+    void aFrozenGeneratorKeepsItsKernelsAndGeneratesTheSameImages() {
+        // 128x128: polyphase kernels from 16x16 and the fused transposed form at 128x128
+        ModelConfig config = ModelConfig.preset("digits", 128);
+        try (Generator live = new Generator(config, 6); Generator frozen = new Generator(config, 6).freeze();
+             NDManager m = manager.newSubManager()) {
+            NDArray ws = live.broadcast(live.map(m.randomNormal(new Shape(2, config.latentSize()))));
+            float[] expected = live.synthesis().forward(ws, Noise.constant(), 0).toFloatArray();
+            for (int pass = 0; pass < 2; pass++) {
+                assertArrayEquals(expected, frozen.synthesis().forward(ws, Noise.constant(), 0).toFloatArray(), 0f);
+            }
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> frozen.parameters().copyFrom(live.parameters()));
+            assertEquals("the parameters are frozen (a network loaded to generate images)", e.getMessage());
+        }
+    }
+
+    @Test
     void aBatchSynthesisedInPartsEqualsTheWholeBatch() {
         try (Generator g = new Generator(ModelConfig.preset("digits", 32), 4); NDManager m = manager.newSubManager()) {
             NDArray ws = g.broadcast(g.map(m.randomNormal(new Shape(5, g.config().latentSize()))));

@@ -124,6 +124,53 @@ class LayersTest {
     }
 
     @Test
+    void modulatedInstanceNormKeepsAConstantChannelExactAt4x4() {
+        NDArray x = manager.full(new Shape(1, 2, 4, 4), 1f);
+        NDArray y = InstanceNorm.modulate(x, array(new Shape(1, 2), 3f, 0.5f), array(new Shape(1, 2), 0.25f, -2f));
+        float[] v = y.toFloatArray();
+        for (int i = 0; i < 32; i++) {
+            assertEquals(i < 16 ? 0.25f : -2f, v[i], 0f);
+        }
+    }
+
+    @Test
+    void modulatedInstanceNormMatchesTheDirectFormInValuesAndGradients() {
+        Shape in = new Shape(3, 5, 6, 7);
+        Shape nc = new Shape(3, 5);
+        NDArray x = randn(21, in).mul(4).add(2);
+        NDArray scale = randn(22, nc);
+        NDArray shift = randn(23, nc);
+        assertTrue(maxAbsDiff(InstanceNorm.modulate(x, scale, shift), InstanceNorm.direct(x, scale, shift)) < 1e-5f);
+        NDArray g = randn(24, in);
+        float[][] fused = modulationGradients(x, scale, shift, g, InstanceNorm::fused);
+        float[][] direct = modulationGradients(x, scale, shift, g, InstanceNorm::direct);
+        String[] names = {"input", "scale", "shift"};
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(direct[i], fused[i], 1e-4f, names[i] + " gradient");
+        }
+    }
+
+    /** Gradients of sum(f(x, scale, shift) * g) with respect to x, scale and shift. */
+    private static float[][] modulationGradients(NDArray x0, NDArray scale0, NDArray shift0, NDArray g,
+                                                 TriFunction f) {
+        try (NDManager m = manager.newSubManager(); Autograd.Recording r = Autograd.record()) {
+            NDArray[] in = {x0.duplicate(), scale0.duplicate(), shift0.duplicate()};
+            for (NDArray a : in) {
+                a.attach(m);
+                a.setRequiresGradient(true);
+            }
+            Autograd.backward(f.apply(in[0], in[1], in[2]).mul(g));
+            return new float[][] {in[0].getGradient().toFloatArray(), in[1].getGradient().toFloatArray(),
+                in[2].getGradient().toFloatArray()};
+        }
+    }
+
+    /** A function of the input, the scale and the shift. */
+    private interface TriFunction {
+        NDArray apply(NDArray x, NDArray scale, NDArray shift);
+    }
+
+    @Test
     void instanceNormZeroMeanUnitVarianceWithTinyEpsilon() {
         NDArray x = array(new Shape(1, 3, 2, 2),
                 1, 2, 3, 4,
@@ -331,22 +378,15 @@ class LayersTest {
     }
 
     @Test
-    void styleModScalesByOnePlusYsAndAddsYb() {
+    void styleModGivesOnePlusYsAndYb() {
         ParameterStore store = new ParameterStore(manager, 0);
         StyleMod mod = new StyleMod(store, "s", 2, 2);
         assertEquals(new Shape(4, 2), store.get("s.StyleMod.weight").array().getShape());
         setStyle(store, "s");
         // ys = [c + 0.5, -c], yb = [0, 2c - 1] with c = 1/sqrt(2)
-        float ys0 = C + 0.5f;
-        float ys1 = -C;
-        float yb1 = 2 * C - 1;
-        NDArray x = array(new Shape(1, 2, 2, 2), 1, 2, 3, 4, 1, 1, -1, 0);
-        float[] expected = {
-            1 * (ys0 + 1), 2 * (ys0 + 1), 3 * (ys0 + 1), 4 * (ys0 + 1),
-            (ys1 + 1) + yb1, (ys1 + 1) + yb1, -(ys1 + 1) + yb1, yb1};
-        assertArrayEquals(expected, mod.forward(x, array(new Shape(1, 2), 1, -1)).toFloatArray(), 1e-5f);
-        assertEquals(2.2071068f, expected[0], 1e-6f);
-        assertEquals(0.7071068f, expected[4], 1e-6f);
+        NDArray[] style = mod.scaleAndShift(array(new Shape(1, 2), 1, -1));
+        assertArrayEquals(new float[] {C + 1.5f, 1 - C}, style[0].toFloatArray(), 1e-6f);
+        assertArrayEquals(new float[] {0f, 2 * C - 1}, style[1].toFloatArray(), 1e-6f);
     }
 
     @Test

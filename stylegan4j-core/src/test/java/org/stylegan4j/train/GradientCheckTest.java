@@ -42,7 +42,9 @@ class GradientCheckTest {
             case "pixelnorm":
                 return PixelNorm::apply;
             case "instancenorm":
-                return InstanceNorm::apply;
+                NDArray scale = m.arange(0f, 64f).reshape(4, 16).mul(0.1f).cos().add(1.5f);
+                NDArray shift = m.arange(0f, 64f).reshape(4, 16).mul(0.3f).sin();
+                return x -> InstanceNorm.modulate(x, scale, shift);
             case "conv":
                 Conv2d conv = new Conv2d(new ParameterStore(m, 3), "c", 16, 16, 3, Math.sqrt(2), true);
                 return conv::forward;
