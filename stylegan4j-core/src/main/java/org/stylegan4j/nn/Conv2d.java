@@ -2,7 +2,6 @@ package org.stylegan4j.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.core.Linear;
 
 /**
  * Stride-1 'SAME' convolution with equalized learning rate (appendix C); weight stored as
@@ -93,14 +92,18 @@ public final class Conv2d {
     }
 
     /**
-     * A 1x1 convolution as a matrix product over channels. ToRGB and FromRGB have 1 or 3 image
+     * A 1x1 convolution as a matrix product over channels, the weight [out, in] times each image's [in, H*W]: no
+     * transposes, the result already in [N, out, H, W] order. ToRGB and FromRGB have 1 or 3 image
      * channels on one side; oneDNN's convolution kernels of PyTorch 2.7.1 returned wrong or NaN
      * values for such channel counts on our CPUs, the matrix product does not.
      */
     private NDArray pointwise(NDArray x) {
-        NDArray w = effectiveWeight().reshape(out, in);
-        NDArray y = Linear.linear(x.transpose(0, 2, 3, 1), w, bias).singletonOrThrow();
-        return y.transpose(0, 3, 1, 2);
+        Shape s = x.getShape();
+        NDArray y = effectiveWeight().reshape(out, in).matMul(x.reshape(s.get(0), in, s.get(2) * s.get(3)));
+        if (bias != null) {
+            y = y.add(bias.reshape(out, 1));
+        }
+        return y.reshape(s.get(0), out, s.get(2), s.get(3));
     }
 
     /** @return the stored weight times its runtime coefficient, [out, in, k, k] */

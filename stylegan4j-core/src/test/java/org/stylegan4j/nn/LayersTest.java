@@ -252,6 +252,39 @@ class LayersTest {
     }
 
     @Test
+    void pointwiseConvMatchesPerPixelSumsAndTheTransposedFormsGradients() {
+        ParameterStore store = new ParameterStore(manager, 14);
+        Conv2d conv = new Conv2d(store, "p", 5, 3, 1, 1.0, true);
+        set(store, "p.bias", 0.5f, -1f, 2f);
+        float coef = EqualizedLr.coefficient(1.0, 5, 1.0);
+        float[] w = store.get("p.weight").array().toFloatArray();
+        NDArray x = randn(15, new Shape(2, 5, 3, 4));
+        float[] in = x.toFloatArray();
+        float[] y = conv.forward(x).toFloatArray();
+        float[] bias = {0.5f, -1f, 2f};
+        for (int n = 0; n < 2; n++) {
+            for (int o = 0; o < 3; o++) {
+                for (int p = 0; p < 12; p++) {
+                    double sum = bias[o];
+                    for (int i = 0; i < 5; i++) {
+                        sum += coef * w[o * 5 + i] * in[(n * 5 + i) * 12 + p];
+                    }
+                    assertEquals(sum, y[(n * 3 + o) * 12 + p], 1e-5, "n " + n + " out " + o + " pixel " + p);
+                }
+            }
+        }
+        // gradients against the same map written with transposes to channels-last and back
+        NDArray weight = store.get("p.weight").array();
+        NDArray b = store.get("p.bias").array();
+        UnaryOperator<NDArray> transposed = input -> input.transpose(0, 2, 3, 1)
+                .matMul(Tensors.scale(weight, coef).reshape(3, 5).transpose()).add(b).transpose(0, 3, 1, 2);
+        float[][] viaLayer = gradients(store, new Shape(2, 5, 3, 4), conv::forward);
+        float[][] viaTransposes = gradients(store, new Shape(2, 5, 3, 4), transposed);
+        assertArrayEquals(viaTransposes[0], viaLayer[0], 1e-5f, "input gradient");
+        assertArrayEquals(viaTransposes[1], viaLayer[1], 1e-4f, "weight gradient");
+    }
+
+    @Test
     void fusedUpscaleConvEqualsNearestUpscaleAndFlippedKernel() {
         ParameterStore store = new ParameterStore(manager, 7);
         Upscale2dConv2d up = new Upscale2dConv2d(store, "up", 3, 4, true);
