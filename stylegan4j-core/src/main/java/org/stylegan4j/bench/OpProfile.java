@@ -1,5 +1,7 @@
 package org.stylegan4j.bench;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,19 +18,27 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.stylegan4j.nn.Engines;
 
 /**
  * Where the time of one pass goes, operator by operator: runs the pass under PyTorch's profiler
  * ({@code JniUtils.startProfile}, a Chrome trace), takes each operator's self time (its duration less its
  * children's) and sums it by kind. What the trace does not cover, the wall time less the operators, is Java-side
- * work and the JNI calls between operators. The profiler slows small operators down, so shares are comparable
- * between profiles, not with unprofiled timings. Profiles the CPU engine (on a GPU the trace holds the launches).
+ * work and the JNI calls between operators. The pass runs twice under the profiler and only the second is
+ * summarised: the profiler's own allocations make the first pass's large tensors land on fresh pages, and their
+ * page faults (up to 10x the operator) would be charged to whatever operator touched them first. A marker
+ * operator between the two passes tells them apart in the trace. The profiler slows small operators down, so
+ * shares are comparable between profiles, not with unprofiled timings. Profiles the CPU engine (on a GPU the trace
+ * holds the launches).
  */
 public final class OpProfile {
 
     /** Operator kinds, in report order. */
     public static final List<String> KINDS = List.of("convolution", "depthwise blur", "matrix product",
-            "element-wise", "reduction", "copy, pad, concatenate", "random", "other");
+            "instance norm (AdaIN)", "element-wise", "reduction", "copy, pad, concatenate", "random", "other");
+
+    /** Shape of the marker operator ({@code aten::neg}) that separates the warm-up pass from the profiled one. */
+    private static final Shape MARKER = new Shape(3, 5, 7, 11, 2);
 
     /**
      * @param name operator, e.g. {@code aten::add}
@@ -52,7 +62,7 @@ public final class OpProfile {
     }
 
     /**
-     * @param pass the work to profile (run once, after the caller's warm-up)
+     * @param pass the work to profile (run twice, after the caller's warm-up; the second run is summarised)
      * @param topOps how many of the costliest operators to list
      * @return the profile
      */
@@ -65,15 +75,20 @@ public final class OpProfile {
         }
         try {
             JniUtils.startProfile(false, true, false);
-            long t0 = System.nanoTime();
             double wall;
+            long t0 = 0;
             try {
+                pass.run();
+                try (NDManager m = Engines.newManager()) {
+                    m.ones(MARKER).neg();
+                }
+                t0 = System.nanoTime();
                 pass.run();
             } finally {
                 wall = (System.nanoTime() - t0) / 1e6;
                 JniUtils.stopProfile(trace.toString());
             }
-            return summarise(new ObjectMapper().readTree(trace.toFile()), wall, topOps);
+            return summarise(afterMarker(new ObjectMapper().readTree(trace.toFile())), wall, topOps);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -86,6 +101,28 @@ public final class OpProfile {
     }
 
     /**
+     * @param events a trace of the warm-up pass, the marker and the profiled pass
+     * @return the events that start after the marker ends
+     */
+    static List<JsonNode> afterMarker(JsonNode events) {
+        String marker = "[" + String.join(",", java.util.Arrays.stream(MARKER.getShape())
+                .mapToObj(Long::toString).toArray(String[]::new)) + "]";
+        double end = Double.NEGATIVE_INFINITY;
+        for (JsonNode e : events) {
+            if ("aten::neg".equals(e.path("name").asText()) && e.path("shape").path(0).toString().equals(marker)) {
+                end = end(e);
+            }
+        }
+        List<JsonNode> after = new ArrayList<>();
+        for (JsonNode e : events) {
+            if (e.path("ts").asDouble() >= end) {
+                after.add(e);
+            }
+        }
+        return after;
+    }
+
+    /**
      * Sums a Chrome trace's complete events ("ph": "X") by self time.
      *
      * @param events the trace (an array of events)
@@ -93,7 +130,7 @@ public final class OpProfile {
      * @param topOps how many operators to list
      * @return the profile
      */
-    static Result summarise(JsonNode events, double wallMilliseconds, int topOps) {
+    static Result summarise(Iterable<JsonNode> events, double wallMilliseconds, int topOps) {
         List<JsonNode> ops = new ArrayList<>();
         for (JsonNode e : events) {
             if ("X".equals(e.path("ph").asText())) {
@@ -168,6 +205,9 @@ public final class OpProfile {
         }
         if (op.startsWith("normal") || op.startsWith("uniform") || op.startsWith("rand")) {
             return "random";
+        }
+        if (op.contains("batch_norm")) {
+            return "instance norm (AdaIN)";
         }
         if (op.equals("sum") || op.equals("mean") || op.startsWith("var") || op.startsWith("std")) {
             return "reduction";

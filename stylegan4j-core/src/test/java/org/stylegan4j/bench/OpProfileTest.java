@@ -41,6 +41,17 @@ class OpProfileTest {
     }
 
     @Test
+    void onlyTheEventsAfterTheMarkerCount() throws Exception {
+        JsonNode events = trace("[{'name':'aten::add','ph':'X','ts':0,'dur':500,'tid':1,'shape':[[4],[4],[]]},"
+                + "{'name':'aten::neg','ph':'X','ts':600,'dur':5,'tid':1,'shape':[[3,5,7,11,2]]},"
+                + "{'name':'aten::neg','ph':'X','ts':610,'dur':5,'tid':1,'shape':[[3,5,7,11]]},"
+                + "{'name':'aten::add','ph':'X','ts':620,'dur':50,'tid':1,'shape':[[4],[4],[]]}]");
+        OpProfile.Result r = OpProfile.summarise(OpProfile.afterMarker(events), 0.1, 10);
+        assertEquals(0.055, r.engineMilliseconds(), 1e-9);
+        assertEquals(0.055, r.byKind().get("element-wise"), 1e-9);
+    }
+
+    @Test
     void operatorsFallIntoTheirKinds() throws Exception {
         JsonNode none = trace("[]");
         assertEquals("matrix product", OpProfile.kind("aten::addmm", none));
@@ -49,6 +60,7 @@ class OpProfileTest {
         assertEquals("element-wise", OpProfile.kind("aten::mul_", none));
         assertEquals("reduction", OpProfile.kind("aten::mean", none));
         assertEquals("random", OpProfile.kind("aten::normal_", none));
+        assertEquals("instance norm (AdaIN)", OpProfile.kind("aten::native_batch_norm", none));
         assertEquals("other", OpProfile.kind("aten::as_strided", none));
     }
 
