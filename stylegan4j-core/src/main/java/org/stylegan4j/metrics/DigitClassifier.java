@@ -8,6 +8,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 import org.stylegan4j.io.CheckpointFormatException;
 import org.stylegan4j.io.SafeTensors;
+import org.stylegan4j.nn.Conv2d;
 import org.stylegan4j.nn.Engines;
 import org.stylegan4j.nn.ParameterStore;
 
@@ -213,8 +214,7 @@ public final class DigitClassifier implements AutoCloseable {
                 NDArray h = sub.create(Arrays.copyOfRange(images, from * IMAGE_SIZE, (from + b) * IMAGE_SIZE),
                         new Shape(b, 1, RESOLUTION, RESOLUTION));
                 for (int i = 0; i < 3; i++) {
-                    h = Activation.relu(ai.djl.nn.convolutional.Conv2d.conv2d(h, convWeight[i], convBias[i],
-                            new Shape(1, 1), new Shape(1, 1), new Shape(1, 1), 1).singletonOrThrow());
+                    h = Activation.relu(conv(h, i));
                     float[] flat = h.toFloatArray();
                     int width = flat.length / b;
                     for (int k = 0; k < b; k++) {
@@ -225,6 +225,14 @@ public final class DigitClassifier implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * Convolution stage {@code i}: through {@link Conv2d#correlate} (channels padded to the engine's safe counts,
+     * the 1 input channel of the first stage included), the bias added after it, as everywhere in stylegan4j.
+     */
+    private NDArray conv(NDArray h, int i) {
+        return Conv2d.correlate(h, convWeight[i], 1, 1).add(convBias[i].reshape(1, CHANNELS[i + 1], 1, 1));
     }
 
     /** @return channels of convolution stage {@code i} (0..2) */
@@ -261,9 +269,7 @@ public final class DigitClassifier implements AutoCloseable {
     Outputs forward(NDArray x) {
         NDArray h = x;
         for (int i = 0; i < 3; i++) {
-            h = ai.djl.nn.convolutional.Conv2d.conv2d(h, convWeight[i], convBias[i],
-                    new Shape(1, 1), new Shape(1, 1), new Shape(1, 1), 1).singletonOrThrow();
-            h = Pool.maxPool2d(Activation.relu(h), new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
+            h = Pool.maxPool2d(Activation.relu(conv(h, i)), new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
         }
         h = h.reshape(h.getShape().get(0), FLAT);
         NDArray features = Activation.relu(Linear.linear(h, fc1Weight, fc1Bias).singletonOrThrow());

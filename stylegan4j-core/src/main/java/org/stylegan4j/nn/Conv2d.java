@@ -11,8 +11,8 @@ import ai.djl.ndarray.types.Shape;
  */
 public final class Conv2d {
 
-    /** Channel counts of the engine's convolutions are padded to a multiple of this (see {@link #correlate}). */
-    static final int CHANNEL_BLOCK = 8;
+    /** Channel counts of the engine's convolutions are padded to a multiple of this, AVX-512's 16 floats ({@link #correlate}). */
+    static final int CHANNEL_BLOCK = 16;
 
     private final NDArray weight;
     private final NDArray bias;
@@ -57,10 +57,12 @@ public final class Conv2d {
     /**
      * Cross-correlation through the engine, exact for every channel count. oneDNN's direct convolution in
      * PyTorch 2.7.1 returned wrong values on our CPUs (errors of order 10, and NaN, at random between
-     * identical calls) for input channel counts that are not a multiple of 8 from 17 up, such as the 129 or
+     * identical calls) for input channel counts that are not a multiple of its vector block (8 floats for
+     * AVX2, 16 for AVX-512: 24 input channels were wrong with AVX-512, 17 with both), such as the 129 or
      * 513 channels after D's minibatch-stddev layer, and wrong input gradients for small output channel
-     * counts (2, 4). Zero channels appended to the input, the kernel and the output leave the result
-     * unchanged and avoid those kernels ({@code ConvChannelPaddingTest}).
+     * counts (2, 4). Zero channels appended to the input, the kernel and the output, up to a multiple of 16,
+     * leave the result unchanged and avoid those kernels ({@code ConvChannelPaddingTest}, which runs with
+     * whatever instruction set the CPU has; until the block was 16, training had to restrict oneDNN to AVX2).
      *
      * @param x input [N, in, H, W]
      * @param w kernel [out, in, k, k]
