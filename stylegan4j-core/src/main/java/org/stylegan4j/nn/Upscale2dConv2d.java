@@ -93,14 +93,28 @@ public final class Upscale2dConv2d {
 
     /**
      * The official 4x4 fused kernel: zero-pad the 3x3 kernel to 5x5 and add its four shifted
-     * 4x4 windows.
+     * 4x4 windows. Computed as one matrix product of the 9 taps with the 0/1 matrix that says which taps add up
+     * to each of the 16 (tap (i, j) reaches rows i, i + 1 and columns j, j + 1), one pass over the weight where
+     * padding, slicing and adding took eight (and as many again for its gradient).
      *
      * @param w effective weight [out, in, 3, 3]
      * @return [out, in, 4, 4]
      */
     static NDArray fusedKernel(NDArray w) {
-        NDArray p = w.pad(new Shape(1, 1, 1, 1), 0);
-        return p.get(":, :, 1:, 1:").add(p.get(":, :, :-1, 1:")).add(p.get(":, :, 1:, :-1")).add(p.get(":, :, :-1, :-1"));
+        long out = w.getShape().get(0);
+        long in = w.getShape().get(1);
+        float[] taps = new float[9 * 16];
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                for (int r = i; r <= i + 1; r++) {
+                    for (int c = j; c <= j + 1; c++) {
+                        taps[(i * 3 + j) * 16 + r * 4 + c] = 1f;
+                    }
+                }
+            }
+        }
+        NDArray sum = Tensors.owned(w.getManager(), taps, new Shape(9, 16));
+        return w.reshape(out * in, 9).matMul(sum).reshape(out, in, 4, 4);
     }
 
     /** @return whether the fused form is used */
