@@ -43,7 +43,7 @@ public final class BenchCommand {
         @Option(names = "--passes", defaultValue = "5", description = "Timed passes; the median is reported (default ${DEFAULT-VALUE}).")
         int passes;
 
-        @Option(names = "--warmup", defaultValue = "1", description = "Untimed warm-up passes (default ${DEFAULT-VALUE}).")
+        @Option(names = "--warmup", defaultValue = "1", description = "Untimed warm-up passes, lasting at least 2 s unless 0 (default ${DEFAULT-VALUE}).")
         int warmup;
 
         @Option(names = "--json", description = "Print one JSON object.")
@@ -102,7 +102,7 @@ public final class BenchCommand {
         @Option(names = "--passes", defaultValue = "3", description = "Timed iterations; the median is reported (default ${DEFAULT-VALUE}).")
         int passes;
 
-        @Option(names = "--warmup", defaultValue = "1", description = "Untimed warm-up iterations (default ${DEFAULT-VALUE}).")
+        @Option(names = "--warmup", defaultValue = "1", description = "Untimed warm-up iterations, lasting at least 2 s unless 0 (default ${DEFAULT-VALUE}).")
         int warmup;
 
         @Option(names = "--soak", defaultValue = "0", description = "Further iterations measuring resident memory after 200 and at the end.")
