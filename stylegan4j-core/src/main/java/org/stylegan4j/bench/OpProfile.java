@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
@@ -105,7 +106,7 @@ public final class OpProfile {
      * @return the events that start after the marker ends
      */
     static List<JsonNode> afterMarker(JsonNode events) {
-        String marker = "[" + String.join(",", java.util.Arrays.stream(MARKER.getShape())
+        String marker = "[" + String.join(",", Arrays.stream(MARKER.getShape())
                 .mapToObj(Long::toString).toArray(String[]::new)) + "]";
         double end = Double.NEGATIVE_INFINITY;
         for (JsonNode e : events) {

@@ -105,7 +105,8 @@ public final class ParameterStore {
     /**
      * Declares the values final (a network loaded to generate images): tensors derived from them, such as the
      * polyphase kernels of the upsampling convolutions, are then computed once and kept ({@link DerivedWeight}), and
-     * {@link #copyFrom} refuses. No gradient flows to the parameters of a frozen store. There is no way back.
+     * {@link #copyFrom} refuses. Gradients with respect to a frozen store's parameters would miss the kept tensors
+     * (constants to autograd): freeze only what no longer trains. There is no way back.
      */
     public void freeze() {
         frozen = true;
