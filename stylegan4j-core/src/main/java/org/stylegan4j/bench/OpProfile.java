@@ -106,8 +106,7 @@ public final class OpProfile {
      * @return the events that start after the marker ends
      */
     static List<JsonNode> afterMarker(JsonNode events) {
-        String marker = "[" + String.join(",", Arrays.stream(MARKER.getShape())
-                .mapToObj(Long::toString).toArray(String[]::new)) + "]";
+        String marker = Arrays.toString(MARKER.getShape()).replace(" ", "");
         double end = Double.NEGATIVE_INFINITY;
         for (JsonNode e : events) {
             if ("aten::neg".equals(e.path("name").asText()) && e.path("shape").path(0).toString().equals(marker)) {

@@ -22,6 +22,9 @@ public final class Upscale2dConv2d {
     /** Smallest input height from which the unfused form runs as the polyphase convolution. */
     static final int POLYPHASE_MIN_INPUT = 8;
 
+    /** The 0/1 matrix [9, 16] of {@link #fusedKernel}, built once. */
+    private static final float[] FUSED_TAPS = fusedTaps();
+
     private final Conv2d conv;
     private final boolean fused;
     private final DerivedWeight phases;
@@ -103,6 +106,12 @@ public final class Upscale2dConv2d {
     static NDArray fusedKernel(NDArray w) {
         long out = w.getShape().get(0);
         long in = w.getShape().get(1);
+        NDArray sum = Tensors.owned(w.getManager(), FUSED_TAPS, new Shape(9, 16));
+        return w.reshape(out * in, 9).matMul(sum).reshape(out, in, 4, 4);
+    }
+
+    /** Row t = 3i + j: 1 at the 4x4 positions (r, c) that tap (i, j) reaches, r in {i, i+1}, c in {j, j+1}. */
+    private static float[] fusedTaps() {
         float[] taps = new float[9 * 16];
         for (int i = 0; i < 3; i++) {
             for (int j = 0; j < 3; j++) {
@@ -113,8 +122,7 @@ public final class Upscale2dConv2d {
                 }
             }
         }
-        NDArray sum = Tensors.owned(w.getManager(), taps, new Shape(9, 16));
-        return w.reshape(out * in, 9).matMul(sum).reshape(out, in, 4, 4);
+        return taps;
     }
 
     /** @return whether the fused form is used */
