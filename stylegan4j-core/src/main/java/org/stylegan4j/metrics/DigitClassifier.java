@@ -11,6 +11,7 @@ import org.stylegan4j.io.SafeTensors;
 import org.stylegan4j.nn.Conv2d;
 import org.stylegan4j.nn.Engines;
 import org.stylegan4j.nn.ParameterStore;
+import org.stylegan4j.nn.Tensors;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -150,7 +151,7 @@ public final class DigitClassifier implements AutoCloseable {
                     throw new CheckpointFormatException(name + ": tensor '" + p.name() + "' has shape "
                             + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(expected));
                 }
-                p.array().set(t.data());
+                Tensors.copyInto(p.array(), t.data());
             }
             if (contents.tensors().size() != c.store.all().size()) {
                 throw new CheckpointFormatException(name + ": not a digit classifier (" + contents.tensors().size()

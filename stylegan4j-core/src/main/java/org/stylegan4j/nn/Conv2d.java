@@ -14,6 +14,9 @@ public final class Conv2d {
     /** Channel counts of the engine's convolutions are padded to a multiple of this, AVX-512's 16 floats ({@link #correlate}). */
     static final int CHANNEL_BLOCK = 16;
 
+    /** Largest single-image input PyTorch 2.7.1 keeps from oneDNN for small kernels ({@link #belowOneDnnThreshold}). */
+    static final long ONEDNN_MIN_ELEMENTS = 20480;
+
     private final NDArray weight;
     private final NDArray bias;
     private final float coef;
@@ -83,9 +86,30 @@ public final class Conv2d {
         if (extraOut > 0) {
             k = k.pad(new Shape(0, 0, 0, 0, 0, 0, 0, extraOut), 0);
         }
+        boolean pair = belowOneDnnThreshold(x, k);
+        if (pair) {
+            x = x.concat(x.zerosLike(), 0);
+        }
         NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(x, k, null, new Shape(stride, stride),
                 new Shape(padding, padding), new Shape(1, 1), 1).singletonOrThrow();
+        if (pair) {
+            y = y.get("0:1");
+        }
         return extraOut > 0 ? y.get(":, 0:" + out) : y;
+    }
+
+    /**
+     * Whether PyTorch 2.7.1 would not give this convolution to oneDNN: one image of at most
+     * {@value #ONEDNN_MIN_ELEMENTS} elements with a kernel of at most 3 in some direction
+     * ({@code ConvParams::use_mkldnn}). Such a convolution runs im2col and a matrix product instead, and on its way
+     * the engine probes NNPACK, which prints "Could not initialize NNPACK! Reason: Unsupported hardware." on
+     * stderr on the CPUs NNPACK does not know (an Intel Xeon among ours). {@link #correlate} runs it as a batch of
+     * two, the second image zero, and keeps the first result: the same values from oneDNN, no probe, no
+     * warning ({@code ConvChannelPaddingTest} checks the backend with the engine's profiler).
+     */
+    private static boolean belowOneDnnThreshold(NDArray x, NDArray k) {
+        Shape ks = k.getShape();
+        return x.getShape().get(0) == 1 && x.size() <= ONEDNN_MIN_ELEMENTS && (ks.get(2) <= 3 || ks.get(3) <= 3);
     }
 
     /** Zero channels that bring a count to a multiple of {@value #CHANNEL_BLOCK}. */

@@ -9,6 +9,7 @@ import org.stylegan4j.model.Noise;
 import org.stylegan4j.model.Seeds;
 import org.stylegan4j.nn.Engines;
 import org.stylegan4j.nn.ParameterStore;
+import org.stylegan4j.nn.Tensors;
 
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
@@ -30,7 +31,7 @@ final class FigureNetworks {
             if (p.name().startsWith("synthesis.") && p.name().endsWith(".Noise.weight")) {
                 float[] v = new float[(int) p.array().size()];
                 Arrays.fill(v, value);
-                p.array().set(v);
+                Tensors.copyInto(p.array(), v);
             }
         }
     }

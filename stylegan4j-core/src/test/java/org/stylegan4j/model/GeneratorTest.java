@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.stylegan4j.nn.Engines;
 import org.stylegan4j.nn.ParameterStore;
+import org.stylegan4j.nn.Tensors;
 import org.stylegan4j.nn.Upscale2d;
 
 import java.util.List;
@@ -252,7 +253,7 @@ class GeneratorTest {
                 String name = p.name();
                 java.util.regex.Matcher lod = java.util.regex.Pattern.compile("ToRGB_lod(\\d+)").matcher(name);
                 String source = lod.find() ? lod.replaceFirst("ToRGB_lod" + (Integer.parseInt(lod.group(1)) + 1)) : name;
-                p.array().set(g32.parameters().get(source).array().toFloatArray());
+                Tensors.copyInto(p.array(), g32.parameters().get(source).array().toFloatArray());
             }
             NDArray ws32 = g32.broadcast(g32.map(Seeds.latents(new long[] {4}, 128, m)));
             NDArray ws16 = ws32.get(":, :6");
@@ -385,7 +386,7 @@ class GeneratorTest {
                 if (p.name().endsWith(".Noise.weight")) {
                     float[] v = new float[(int) p.size()];
                     java.util.Arrays.fill(v, 0.3f);
-                    p.array().set(v);
+                    Tensors.copyInto(p.array(), v);
                 }
             }
             byte[] constant = g.generate(z, Truncation.NONE, Noise.constant()).toByteArray();

@@ -4,19 +4,22 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
+import org.stylegan4j.bench.OpProfile;
 
+import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link Conv2d#correlate} against a direct double-precision sum, repeated: unpadded, oneDNN returned wrong
  * values at random for 17 or 129 input channels (the 129 after the digits D's minibatch-stddev layer), and with
  * AVX-512 for 24, and wrong input gradients for 4 output channels. Runs with whatever instruction set the CPU has.
+ * A single small image goes to oneDNN too, as half of a pair (the engine's profiler names the kernel).
  */
 class ConvChannelPaddingTest {
 
-    private static final int N = 4;
     private static final int H = 5;
     private static final int REPEATS = 100;
 
@@ -30,11 +33,11 @@ class ConvChannelPaddingTest {
     }
 
     /** y, dL/dx and dL/dw of L = sum(y * g) for y = 3x3 'SAME' cross-correlation, summed in double. */
-    private static double[][] reference(float[] x, float[] w, float[] g, int in, int out) {
-        double[] y = new double[N * out * H * H];
+    private static double[][] reference(float[] x, float[] w, float[] g, int n, int in, int out) {
+        double[] y = new double[n * out * H * H];
         double[] gx = new double[x.length];
         double[] gw = new double[w.length];
-        for (int b = 0; b < N; b++) {
+        for (int b = 0; b < n; b++) {
             for (int o = 0; o < out; o++) {
                 for (int i = 0; i < H; i++) {
                     for (int j = 0; j < H; j++) {
@@ -72,18 +75,18 @@ class ConvChannelPaddingTest {
         return worst;
     }
 
-    private static void check(int in, int out) {
-        float[] xv = gaussians(1, N * in * H * H);
+    private static void check(int n, int in, int out) {
+        float[] xv = gaussians(1, n * in * H * H);
         float[] wv = gaussians(2, out * in * 9);
-        float[] gv = gaussians(3, N * out * H * H);
-        double[][] expected = reference(xv, wv, gv, in, out);
+        float[] gv = gaussians(3, n * out * H * H);
+        double[][] expected = reference(xv, wv, gv, n, in, out);
         double worstY = 0;
         double worstX = 0;
         double worstW = 0;
         try (NDManager m = Engines.newManager()) {
             for (int rep = 0; rep < REPEATS; rep++) {
                 try (NDManager s = m.newSubManager(); Autograd.Recording r = Autograd.record()) {
-                    NDArray x = Tensors.owned(s, xv, new Shape(N, in, H, H));
+                    NDArray x = Tensors.owned(s, xv, new Shape(n, in, H, H));
                     NDArray w = Tensors.owned(s, wv, new Shape(out, in, 3, 3));
                     x.setRequiresGradient(true);
                     w.setRequiresGradient(true);
@@ -103,19 +106,35 @@ class ConvChannelPaddingTest {
 
     @Test
     void theChannelsAfterTheMinibatchStddevLayerConvolveExactly() {
-        check(129, 16);
+        check(4, 129, 16);
     }
 
     @Test
     void oddChannelCountsConvolveExactly() {
-        check(17, 16);
+        check(4, 17, 16);
         // a multiple of AVX2's 8 floats but not of AVX-512's 16: wrong unpadded with AVX-512
-        check(24, 16);
+        check(4, 24, 16);
     }
 
     @Test
     void fewOutputChannelsBackPropagateExactly() {
-        check(8, 4);
-        check(3, 4);
+        check(4, 8, 4);
+        check(4, 3, 4);
+    }
+
+    @Test
+    void oneSmallImageConvolvesExactlyThroughOneDnn() {
+        check(1, 24, 16);
+        try (NDManager m = Engines.newManager()) {
+            NDArray x = m.randomNormal(new Shape(1, 512, 4, 4));
+            NDArray w = m.randomNormal(new Shape(512, 512, 3, 3));
+            List<String> ops = OpProfile.of(() -> {
+                try (NDManager s = m.newSubManager()) {
+                    Conv2d.correlate(x, w, 1, 1).attach(s);
+                }
+            }, 1000).top().stream().map(OpProfile.Op::name).toList();
+            assertTrue(ops.contains("aten::mkldnn_convolution"), ops.toString());
+            assertTrue(ops.stream().noneMatch(op -> op.contains("slow_conv2d") || op.contains("nnpack")), ops.toString());
+        }
     }
 }

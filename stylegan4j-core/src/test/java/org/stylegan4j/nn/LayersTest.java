@@ -48,7 +48,7 @@ class LayersTest {
     }
 
     private static void set(ParameterStore store, String name, float... values) {
-        store.get(name).array().set(values);
+        Tensors.copyInto(store.get(name).array(), values);
     }
 
     private static float maxAbsDiff(NDArray a, NDArray b) {

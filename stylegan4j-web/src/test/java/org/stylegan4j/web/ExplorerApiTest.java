@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.stylegan4j.model.Generator;
 import org.stylegan4j.model.ModelConfig;
 import org.stylegan4j.nn.ParameterStore;
+import org.stylegan4j.nn.Tensors;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -43,7 +44,7 @@ class ExplorerApiTest {
             if (p.name().endsWith(".Noise.weight")) {
                 float[] v = new float[(int) p.size()];
                 Arrays.fill(v, value);
-                p.array().set(v);
+                Tensors.copyInto(p.array(), v);
             }
         }
     }
