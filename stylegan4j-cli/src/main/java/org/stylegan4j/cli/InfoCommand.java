@@ -29,7 +29,7 @@ public final class InfoCommand implements Callable<Integer> {
     @Option(names = "--resolution", defaultValue = "1024", description = "Output resolution (default ${DEFAULT-VALUE}).")
     int resolution;
 
-    @Option(names = "--preset", defaultValue = "ffhq", description = "ffhq, B, C, D, E, F or digits (default ${DEFAULT-VALUE}).")
+    @Option(names = "--preset", defaultValue = "ffhq", description = "ffhq, B, C, D, E, F or small (alias digits) (default ${DEFAULT-VALUE}).")
     String preset;
 
     @Option(names = "--network", paramLabel = "FILE", description = "Describe the network of a checkpoint instead.")

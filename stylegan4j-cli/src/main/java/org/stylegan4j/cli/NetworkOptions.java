@@ -22,7 +22,7 @@ public final class NetworkOptions {
             defaultValue = "256")
     int resolution;
 
-    @Option(names = "--preset", description = "Preset of a random-init network: ffhq, B, C, D, E, F, digits (default ${DEFAULT-VALUE}).",
+    @Option(names = "--preset", description = "Preset of a random-init network: ffhq, B, C, D, E, F, small or its alias digits (default ${DEFAULT-VALUE}).",
             defaultValue = "ffhq")
     String preset;
 

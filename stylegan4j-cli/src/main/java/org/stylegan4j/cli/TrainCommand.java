@@ -55,8 +55,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "RUN_DIR|SNAPSHOT", description = "Continue a run from its newest snapshot, or from a given one.")
     Path resume;
 
-    @Option(names = "--preset", defaultValue = "digits",
-            description = "Model and schedule preset: digits (CPU-sized) or ffhq, B, C, D, E, F (the paper's; default ${DEFAULT-VALUE}).")
+    @Option(names = "--preset", defaultValue = "small",
+            description = "Model and schedule preset: small (CPU-sized, for images up to 64x64; alias digits) or ffhq, B, C, D, E, F (the paper's; default ${DEFAULT-VALUE}).")
     String preset;
 
     @Option(names = "--resolution", description = "Model resolution; must equal the data's (default: the data's).")
@@ -83,7 +83,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--r1-interval", description = "Minibatches between R1/WGAN-GP penalties, scaled by it (1: every minibatch, the paper).")
     Integer r1Interval;
 
-    @Option(names = "--mbstd-group", description = "Samples per minibatch-stddev group in D (the paper's 4; the digits preset uses 32).")
+    @Option(names = "--mbstd-group", description = "Samples per minibatch-stddev group in D (the paper's 4; the small preset uses 32).")
     Integer mbstdGroup;
 
     @Option(names = "--mbstd-features", description = "Minibatch-stddev features in D, each over an equal share of the 4x4 channels (the paper's 1).")

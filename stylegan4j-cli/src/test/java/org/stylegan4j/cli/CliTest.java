@@ -57,7 +57,7 @@ class CliTest {
     @BeforeAll
     static void saveCheckpoint() throws IOException {
         checkpoint = shared.resolve("digits16.safetensors");
-        ModelConfig config = ModelConfig.preset("digits", 16);
+        ModelConfig config = ModelConfig.preset("small", 16);
         try (Generator g = new Generator(config, 0)) {
             Checkpoint.save(checkpoint, config, Map.of(Checkpoint.G_EMA, g.parameters()), Map.of());
         }
@@ -104,11 +104,11 @@ class CliTest {
         assertEquals(0, c.exit(), c.err());
         JsonNode root = JSON.readTree(c.out());
         assertEquals(16, root.get("resolution").asInt());
-        assertEquals("digits", root.get("preset").asText());
+        assertEquals("small", root.get("preset").asText());
     }
 
     private static String[] generateArgs(Path out, String... extra) {
-        List<String> a = new ArrayList<>(List.of("generate", "--random-init", "--resolution", "16", "--preset", "digits",
+        List<String> a = new ArrayList<>(List.of("generate", "--random-init", "--resolution", "16", "--preset", "small",
                 "--seeds", "0-2,7", "--outdir", out.toString()));
         a.addAll(Arrays.asList(extra));
         return a.toArray(new String[0]);
@@ -157,14 +157,14 @@ class CliTest {
         assertEquals(32, grid.getHeight());
         // the same network from a file and from --random-init with the same init seed gives the same bytes
         Path same = dir.resolve("same");
-        assertEquals(0, run("generate", "--random-init", "--resolution", "16", "--preset", "digits", "--seeds", "3-6",
+        assertEquals(0, run("generate", "--random-init", "--resolution", "16", "--preset", "small", "--seeds", "3-6",
                 "--noise", "const", "--trunc", "1", "--batch", "3", "--outdir", same.toString()).exit());
         for (String name : List.of("seed0003.png", "seed0004.png", "seed0005.png", "seed0006.png")) {
             assertArrayEquals(Files.readAllBytes(out.resolve(name)), Files.readAllBytes(same.resolve(name)), name);
         }
         // another batch size may change the engine's summation order: pixels then differ by at most one level
         Path alone = dir.resolve("alone");
-        assertEquals(0, run("generate", "--random-init", "--resolution", "16", "--preset", "digits", "--seeds", "3",
+        assertEquals(0, run("generate", "--random-init", "--resolution", "16", "--preset", "small", "--seeds", "3",
                 "--noise", "const", "--trunc", "1", "--batch", "1", "--outdir", alone.toString()).exit());
         java.awt.image.BufferedImage x = javax.imageio.ImageIO.read(out.resolve("seed0003.png").toFile());
         java.awt.image.BufferedImage y = javax.imageio.ImageIO.read(alone.resolve("seed0003.png").toFile());
@@ -208,7 +208,7 @@ class CliTest {
     void badSeeds() {
         for (String seeds : List.of("1-x", "5-2", "-1", "", "1,,2")) {
             Path out = dir.resolve("s");
-            assertBadInput(run("generate", "--random-init", "--resolution", "16", "--preset", "digits", "--seeds", seeds,
+            assertBadInput(run("generate", "--random-init", "--resolution", "16", "--preset", "small", "--seeds", seeds,
                     "--outdir", out.toString()));
         }
     }
@@ -279,7 +279,7 @@ class CliTest {
     @Test
     void benchTrainWithTwoWorkersJson() throws IOException {
         Run r = run("bench", "train", "--resolution", "8", "--batch", "8", "--passes", "1", "--warmup", "0",
-                "--preset", "digits", "--workers", "2", "--json");
+                "--preset", "small", "--workers", "2", "--json");
         assertEquals(0, r.exit(), r.err());
         JsonNode root = JSON.readTree(r.out());
         assertEquals(2, root.get("workers").asInt());
@@ -292,7 +292,7 @@ class CliTest {
     @Test
     void benchGenerateJson() throws IOException {
         Run r = run("bench", "generate", "--resolution", "8", "--batch", "1", "--passes", "1", "--warmup", "0",
-                "--preset", "digits", "--json");
+                "--preset", "small", "--json");
         assertEquals(0, r.exit(), r.err());
         JsonNode root = JSON.readTree(r.out());
         for (String key : List.of("imagesPerSecond", "flopsPerImage", "gflops", "convPeakGflops")) {
@@ -301,7 +301,7 @@ class CliTest {
         }
         assertEquals(8, root.get("resolution").asInt());
         assertEquals(1, root.get("batch").asInt());
-        try (Generator g = new Generator(ModelConfig.preset("digits", 8), 0)) {
+        try (Generator g = new Generator(ModelConfig.preset("small", 8), 0)) {
             assertEquals(g.flopsPerImage(), root.get("flopsPerImage").asLong());
         }
     }

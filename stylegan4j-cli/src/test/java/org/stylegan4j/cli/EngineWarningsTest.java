@@ -48,14 +48,14 @@ class EngineWarningsTest {
 
     @Test
     void judgingDigitsPrintsOnlyOurOutput() throws Exception {
-        String err = stderrOf("judge-digits", "--random-init", "--preset", "digits", "--resolution", "32", "--num", "8");
+        String err = stderrOf("judge-digits", "--random-init", "--preset", "small", "--resolution", "32", "--num", "8");
         assertTrue(err.contains("judge"), "the progress bar is there: " + err);
         assertNoEngineWarning(err);
     }
 
     @Test
     void generatingOneImageAtATimePrintsOnlyOurOutput() throws Exception {
-        assertNoEngineWarning(stderrOf("generate", "--random-init", "--preset", "digits", "--resolution", "32",
+        assertNoEngineWarning(stderrOf("generate", "--random-init", "--preset", "small", "--resolution", "32",
                 "--seeds", "0-1", "--batch", "1", "--outdir", dir.resolve("out").toString()));
     }
 }

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FigureCommandsTest {
 
-    private static final String[] NET = {"--random-init", "--resolution", "16", "--preset", "digits"};
+    private static final String[] NET = {"--random-init", "--resolution", "16", "--preset", "small"};
 
     @TempDir
     Path dir;

@@ -204,7 +204,7 @@ final class HostileFiles {
 
     /** A checkpoint holding no tensors whose config JSON has fields replaced: name, value, name, value... */
     static void configOnly(Path file, String... fieldsAndValues) throws IOException {
-        String json = Checkpoint.configJson(ModelConfig.preset("digits", 16));
+        String json = Checkpoint.configJson(ModelConfig.preset("small", 16));
         for (int i = 0; i < fieldsAndValues.length; i += 2) {
             json = json.replaceFirst("\"" + fieldsAndValues[i] + "\":[^,}]+",
                     "\"" + fieldsAndValues[i] + "\":" + fieldsAndValues[i + 1]);
@@ -217,7 +217,7 @@ final class HostileFiles {
      * the data is a hole, so only the header takes disk space.
      */
     static void sparseTensors(Path file, Map<String, Long> f16Elements) throws IOException {
-        safetensors(file, f16Elements, Checkpoint.configJson(ModelConfig.preset("digits", 16)), 2);
+        safetensors(file, f16Elements, Checkpoint.configJson(ModelConfig.preset("small", 16)), 2);
     }
 
     private static void safetensors(Path file, Map<String, Long> tensors, String configJson, int itemSize)

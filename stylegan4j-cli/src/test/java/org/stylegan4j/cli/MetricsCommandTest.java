@@ -33,7 +33,7 @@ class MetricsCommandTest {
         Files.writeString(run.resolve("config.json"), "{}");
         Files.writeString(run.resolve("log.jsonl"), "");
         Path net = run.resolve("network-snapshot-000004.safetensors");
-        ModelConfig config = ModelConfig.preset("digits", 32);
+        ModelConfig config = ModelConfig.preset("small", 32);
         try (Generator g = new Generator(config, 3)) {
             Checkpoint.save(net, config, Map.of(Checkpoint.G_EMA, g.parameters()), Map.of());
         }
@@ -64,7 +64,7 @@ class MetricsCommandTest {
 
     @Test
     void sameSeedGivesTheSameResult() throws IOException {
-        String[] args = {"metrics", "--random-init", "--preset", "digits", "--resolution", "32", "--metrics",
+        String[] args = {"metrics", "--random-init", "--preset", "small", "--resolution", "32", "--metrics",
             "ppl_zfull", "--num", "16", "--batch", "8", "--seed", "5", "--json"};
         CliTest.Run a = CliTest.run(args);
         CliTest.Run b = CliTest.run(args);
@@ -76,32 +76,32 @@ class MetricsCommandTest {
 
     @Test
     void badInputIsOneLineAndExitTwo() throws IOException {
-        CliTest.Run r = CliTest.run("metrics", "--random-init", "--preset", "digits", "--resolution", "32",
+        CliTest.Run r = CliTest.run("metrics", "--random-init", "--preset", "small", "--resolution", "32",
                 "--metrics", "fid,ppl", "--data", MNIST);
         assertEquals(2, r.exit());
         assertEquals("error: unknown metric 'ppl' (known: fid, kid, ppl_zfull, ppl_wfull, ppl_zend, ppl_wend, ls)",
                 r.err().strip());
-        r = CliTest.run("metrics", "--random-init", "--preset", "digits", "--resolution", "32", "--data", MNIST,
+        r = CliTest.run("metrics", "--random-init", "--preset", "small", "--resolution", "32", "--data", MNIST,
                 "--num", "100", "--no-cache");
         assertEquals(2, r.exit());
         assertTrue(r.err().strip().startsWith("error: FID needs more samples than features: --num 100"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
-        r = CliTest.run("metrics", "--random-init", "--preset", "digits", "--resolution", "32", "--data", MNIST,
+        r = CliTest.run("metrics", "--random-init", "--preset", "small", "--resolution", "32", "--data", MNIST,
                 "--extractor", FIXTURES.resolve("not_torchscript.pt").toString());
         assertEquals(2, r.exit());
         assertTrue(r.err().strip().matches("error: .*not_torchscript.pt is not a TorchScript file.*"), r.err());
         Path text = Files.writeString(dir.resolve("model.pt"), "hello");
-        r = CliTest.run("metrics", "--random-init", "--preset", "digits", "--resolution", "32", "--metrics", "ppl_wend",
+        r = CliTest.run("metrics", "--random-init", "--preset", "small", "--resolution", "32", "--metrics", "ppl_wend",
                 "--ppl-network", text.toString());
         assertEquals(2, r.exit());
         assertTrue(r.err().strip().matches("error: .*model.pt is not a TorchScript file.*"), r.err());
-        r = CliTest.run("metrics", "--random-init", "--preset", "digits", "--resolution", "16", "--data", MNIST);
+        r = CliTest.run("metrics", "--random-init", "--preset", "small", "--resolution", "16", "--data", MNIST);
         assertEquals(2, r.exit());
         assertTrue(r.err().strip().startsWith("error: fid and kid on 16x16 images need a feature network"), r.err());
-        r = CliTest.run("metrics", "--random-init", "--preset", "digits", "--resolution", "32", "--data", MNIST,
+        r = CliTest.run("metrics", "--random-init", "--preset", "small", "--resolution", "32", "--data", MNIST,
                 "--extractor", FIXTURES.resolve("mean_features.pt").toString(), "--metrics", "kid", "--num", "40");
         assertEquals(0, r.exit(), r.err());
-        r = CliTest.run("metrics", "--random-init", "--preset", "digits", "--resolution", "32", "--metrics", "fid");
+        r = CliTest.run("metrics", "--random-init", "--preset", "small", "--resolution", "32", "--metrics", "fid");
         assertEquals(2, r.exit());
         assertEquals("error: fid and kid need real images: pass --data", r.err().strip());
     }

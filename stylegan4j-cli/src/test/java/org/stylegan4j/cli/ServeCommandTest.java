@@ -15,7 +15,7 @@ class ServeCommandTest {
 
     @Test
     void benchServeReportsLatencies() throws Exception {
-        CliTest.Run r = CliTest.run("bench", "serve", "--random-init", "--preset", "digits", "--resolution", "8",
+        CliTest.Run r = CliTest.run("bench", "serve", "--random-init", "--preset", "small", "--resolution", "8",
                 "--clients", "2", "--seconds", "1", "--json");
         assertEquals(0, r.exit(), r.err());
         JsonNode json = new ObjectMapper().readTree(r.out());
@@ -27,16 +27,16 @@ class ServeCommandTest {
 
     @Test
     void badPortsAreInputErrors() throws Exception {
-        CliTest.Run range = CliTest.run("serve", "--random-init", "--preset", "digits", "--resolution", "8", "--port", "70000");
+        CliTest.Run range = CliTest.run("serve", "--random-init", "--preset", "small", "--resolution", "8", "--port", "70000");
         assertEquals(2, range.exit());
         assertTrue(range.err().contains("port must be between 0 and 65535"), range.err());
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            CliTest.Run busy = CliTest.run("serve", "--random-init", "--preset", "digits", "--resolution", "8",
+            CliTest.Run busy = CliTest.run("serve", "--random-init", "--preset", "small", "--resolution", "8",
                     "--port", Integer.toString(taken.getLocalPort()));
             assertEquals(2, busy.exit());
             assertTrue(busy.err().startsWith("error: cannot serve on 127.0.0.1:" + taken.getLocalPort()), busy.err());
         }
-        CliTest.Run workers = CliTest.run("serve", "--random-init", "--preset", "digits", "--resolution", "8", "--workers", "0");
+        CliTest.Run workers = CliTest.run("serve", "--random-init", "--preset", "small", "--resolution", "8", "--workers", "0");
         assertEquals(2, workers.exit());
         assertTrue(workers.err().contains("workers must be between 1 and 16"), workers.err());
     }

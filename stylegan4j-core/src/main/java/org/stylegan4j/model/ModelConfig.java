@@ -55,8 +55,8 @@ public record ModelConfig(
     /** System property that raises or lowers {@link #maxParameters()}. */
     public static final String MAX_PARAMETERS_PROPERTY = "stylegan4j.maxParameters";
 
-    /** Names of the presets {@link #preset(String, int)} knows. */
-    public static final List<String> PRESETS = List.of("ffhq", "B", "C", "D", "E", "F", "digits");
+    /** Names of the presets {@link #preset(String, int)} knows ({@code digits} is also accepted for {@code small}). */
+    public static final List<String> PRESETS = List.of("ffhq", "B", "C", "D", "E", "F", "small");
 
     /**
      * Validates the record (resolution, sizes, depths, widths up to {@link #MAX_WIDTH}) and the model's size
@@ -185,8 +185,9 @@ public record ModelConfig(
      * A preset by name: {@code ffhq} / {@code F} (the full style-based generator), {@code B}
      * (traditional generator fed w = normalised z through a dense first layer, pixel norm, no
      * mapping, styles or noise), {@code C} (+ mapping network and AdaIN), {@code D} (+ constant
-     * input), {@code E} (+ noise), {@code F} (+ mixing regularisation), and {@code digits}, a
-     * narrow network sized for training grayscale digits on a CPU, with a 2-layer mapping network (paper
+     * input), {@code E} (+ noise), {@code F} (+ mixing regularisation), and {@code small} (alias {@code digits},
+     * its first use), a narrow network sized for training small images (up to 64x64, grayscale or colour) on a
+     * CPU in minutes, with a 2-layer mapping network (paper
      * Table 4 varies the depth; a deep mapping at lr multiplier 0.01 maps latents to nearly the same w at
      * initialisation and barely moves in a run of minutes, and short runs then collapse to one digit) and no
      * style-mixing regularisation (as row E; with it a run of minutes learns digits more slowly, see the README).
@@ -214,8 +215,9 @@ public record ModelConfig(
             case "B":
                 return new ModelConfig("B", resolution, 3, 512, 512, 0, 512, 0.01, 8192, 1.0, 512,
                         false, false, false, true, 0.0);
+            case "SMALL":
             case "DIGITS":
-                return new ModelConfig("digits", resolution, 1, 128, 128, 2, 128, 0.01, 512, 1.0, 128,
+                return new ModelConfig("small", resolution, 1, 128, 128, 2, 128, 0.01, 512, 1.0, 128,
                         true, true, true, false, 0.0);
             default:
                 throw new StyleGanInputException("unknown preset '" + name + "' (known: " + String.join(", ", PRESETS) + ")");

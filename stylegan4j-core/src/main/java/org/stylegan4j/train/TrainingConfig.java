@@ -10,7 +10,7 @@ import java.util.TreeMap;
 
 /**
  * Hyper-parameters of a training run (appendix C), with the official FFHQ values and a preset sized
- * for training digits on a CPU. Stored as {@code config.json} in the run directory.
+ * for training small images on a CPU ({@code small}, alias {@code digits}). Stored as {@code config.json} in the run directory.
  */
 public final class TrainingConfig {
 
@@ -38,7 +38,7 @@ public final class TrainingConfig {
     public Map<Integer, Double> lrDict = new TreeMap<>(Map.of(128, 0.0015, 256, 0.002, 512, 0.003, 1024, 0.003));
     /**
      * Share of the run's images ({@link #totalKimg}) at its end over which the learning rate falls to 0 along a
-     * half cosine; 0 keeps it constant, as the paper does (the digits preset ramps down over the last quarter of its images).
+     * half cosine; 0 keeps it constant, as the paper does (the small preset ramps down over the last quarter of its images).
      */
     public double lrRampdown = 0;
     /** Minibatches between re-evaluations of the schedule. */
@@ -51,7 +51,7 @@ public final class TrainingConfig {
     public double r1Gamma = 10;
     /**
      * Minibatches between gradient penalties: 1 is the paper (every minibatch); N > 1 is StyleGAN2's
-     * lazy regularisation, the penalty scaled by N on every N-th minibatch (the digits preset, for speed).
+     * lazy regularisation, the penalty scaled by N on every N-th minibatch (the small preset, for speed).
      */
     public int penaltyInterval = 1;
     /** WGAN-GP weight lambda. */
@@ -75,7 +75,7 @@ public final class TrainingConfig {
     public int stddevGroupSize = MinibatchStddev.GROUP_SIZE;
     /** Minibatch-stddev features appended in D (official 1), each over an equal share of the channels at 4x4. */
     public int stddevFeatures = MinibatchStddev.NUM_FEATURES;
-    /** Images D scores together as one input (PacGAN; 1 = the paper, 2 in the digits preset). */
+    /** Images D scores together as one input (PacGAN; 1 = the paper, 2 in the small preset). */
     public int pack = 1;
     /**
      * Worker threads sharing each minibatch, each on its own share with a replica of G and D and
@@ -163,8 +163,9 @@ public final class TrainingConfig {
     /**
      * A training preset for a model.
      *
-     * @param name {@code ffhq} (the paper's FFHQ schedule) or {@code digits} (minutes on a CPU; deviates from the
-     *             paper with a learning rate of 0.005, a packing discriminator that scores 2 images at a time,
+     * @param name {@code ffhq} (the paper's FFHQ schedule) or {@code small}, alias {@code digits} (minutes on a
+     *             CPU for small images and datasets; deviates from the paper with a learning rate of 0.005, a
+     *             packing discriminator that scores 2 images at a time,
      *             lazy R1, a wider minibatch-stddev group and a learning rate that ramps down over the last quarter
      *             of its 150k images, see the README)
      * @param model architecture
@@ -183,8 +184,9 @@ public final class TrainingConfig {
                 c.preset = "ffhq";
                 c.mirror = true;
                 return c;
+            case "small":
             case "digits":
-                c.preset = "digits";
+                c.preset = "small";
                 c.totalKimg = 150;
                 c.lodTrainingKimg = 4;
                 c.lodTransitionKimg = 4;
@@ -203,7 +205,7 @@ public final class TrainingConfig {
                 c.snapshotTicks = 1;
                 return c;
             default:
-                throw new StyleGanInputException("unknown training preset '" + name + "' (known: ffhq, digits)");
+                throw new StyleGanInputException("unknown training preset '" + name + "' (known: ffhq, small)");
         }
     }
 }

@@ -22,7 +22,7 @@ final class FigureNetworks {
 
     /** @return the digits preset at 32x32 (8 layers: coarse 0-3, middle 4-7, no fine band) */
     static Generator digits32() {
-        return new Generator(ModelConfig.preset("digits", 32), 7);
+        return new Generator(ModelConfig.preset("small", 32), 7);
     }
 
     /** Sets every noise strength (synthesis.*.Noise.weight, zero at initialisation) to a value. */

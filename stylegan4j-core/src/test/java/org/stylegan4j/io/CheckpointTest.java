@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Generator checkpoints: round trip, on-disk format, and one-line errors for broken files. */
 class CheckpointTest {
 
-    private static final ModelConfig CONFIG = ModelConfig.preset("digits", 16);
+    private static final ModelConfig CONFIG = ModelConfig.preset("small", 16);
 
     private static NDManager manager;
     private static Generator generator;

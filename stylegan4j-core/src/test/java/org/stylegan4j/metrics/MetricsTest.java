@@ -179,7 +179,7 @@ class MetricsTest {
 
     @Test
     void pathLengthIsTheDistanceOverEpsilonSquared() {
-        try (Generator g = new Generator(ModelConfig.preset("digits", 32), 1)) {
+        try (Generator g = new Generator(ModelConfig.preset("small", 32), 1)) {
             PathDistance constant = new PathDistance() {
                 @Override
                 public String id() {
@@ -205,7 +205,7 @@ class MetricsTest {
 
     @Test
     void digitPathLengthIsDeterministic() {
-        try (Generator g = new Generator(ModelConfig.preset("digits", 32), 1);
+        try (Generator g = new Generator(ModelConfig.preset("small", 32), 1);
              DigitPerceptualDistance d = new DigitPerceptualDistance()) {
             PerceptualPathLength.Options w = new PerceptualPathLength.Options(PerceptualPathLength.Space.W,
                     PerceptualPathLength.Sampling.FULL, 24, 12, false, 9);
@@ -306,7 +306,7 @@ class MetricsTest {
                 (i % 2 == 0 ? a : b).add(new float[][] {f[i]});
             }
             double realVsReal = FrechetInceptionDistance.between(a, b);
-            try (Generator g = new Generator(ModelConfig.preset("digits", 32), 1)) {
+            try (Generator g = new Generator(ModelConfig.preset("small", 32), 1)) {
                 MetricsRunner.Settings s = new MetricsRunner.Settings(n, 64, 1, MNIST, null, false, fx, null, null);
                 Map<String, Double> r = MetricsRunner.run(g, MetricsRunner.parse("fid"), s, progress());
                 double random = r.get("fid");
@@ -317,7 +317,7 @@ class MetricsTest {
 
     @Test
     void realStatisticsAreCachedAndReused(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
-        try (DigitFeatures fx = new DigitFeatures(); Generator g = new Generator(ModelConfig.preset("digits", 32), 1)) {
+        try (DigitFeatures fx = new DigitFeatures(); Generator g = new Generator(ModelConfig.preset("small", 32), 1)) {
             MetricsRunner.Settings s = new MetricsRunner.Settings(300, 100, 2, MNIST, tmp, false, fx, null, null);
             double first = MetricsRunner.run(g, List.of("fid"), s, progress()).get("fid");
             try (var files = java.nio.file.Files.list(tmp)) {
@@ -332,7 +332,7 @@ class MetricsTest {
     void badInputIsOneClearError() {
         StyleGanInputException e = assertThrows(StyleGanInputException.class, () -> MetricsRunner.parse("fid,fsd"));
         assertTrue(e.getMessage().startsWith("unknown metric 'fsd'"), e.getMessage());
-        try (DigitFeatures fx = new DigitFeatures(); Generator g = new Generator(ModelConfig.preset("digits", 32), 1)) {
+        try (DigitFeatures fx = new DigitFeatures(); Generator g = new Generator(ModelConfig.preset("small", 32), 1)) {
             MetricsRunner.Settings few = new MetricsRunner.Settings(100, 50, 1, MNIST, null, false, fx, null, null);
             e = assertThrows(StyleGanInputException.class, () -> MetricsRunner.run(g, List.of("fid"), few, progress()));
             assertTrue(e.getMessage().contains("more samples than features"), e.getMessage());

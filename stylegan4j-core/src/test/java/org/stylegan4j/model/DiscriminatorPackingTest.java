@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /** PacGAN packing in D: consecutive images share one input and one score; R1 sums over a pack's images. */
 class DiscriminatorPackingTest {
 
-    private static final ModelConfig CFG = ModelConfig.preset("digits", 16);
+    private static final ModelConfig CFG = ModelConfig.preset("small", 16);
     private static final int PIXELS = 16 * 16;
 
     private static float[] images(int n, long seed) {

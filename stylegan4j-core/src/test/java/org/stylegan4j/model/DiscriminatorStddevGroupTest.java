@@ -20,7 +20,7 @@ class DiscriminatorStddevGroupTest {
 
     @Test
     void groupSizeDecidesWhichSamplesInfluenceEachOther() {
-        ModelConfig cfg = ModelConfig.preset("digits", 16);
+        ModelConfig cfg = ModelConfig.preset("small", 16);
         Random rng = new Random(1);
         float[] a = new float[8 * 256];
         for (int i = 0; i < a.length; i++) {
@@ -41,7 +41,7 @@ class DiscriminatorStddevGroupTest {
 
     @Test
     void stddevFeaturesWidenOnlyThe4x4Convolution() {
-        ModelConfig cfg = ModelConfig.preset("digits", 16);
+        ModelConfig cfg = ModelConfig.preset("small", 16);
         int nf1 = cfg.nf(1);
         try (Discriminator one = new Discriminator(cfg, 3); Discriminator many = new Discriminator(cfg, 3, new Discriminator.Options(4, nf1, 1))) {
             long extra = (long) (nf1 - 1) * nf1 * 9;

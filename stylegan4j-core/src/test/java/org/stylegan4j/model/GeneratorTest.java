@@ -101,7 +101,7 @@ class GeneratorTest {
     @ParameterizedTest
     @ValueSource(ints = {8, 16, 32, 64})
     void outputShapes(int resolution) {
-        ModelConfig config = ModelConfig.preset("digits", resolution);
+        ModelConfig config = ModelConfig.preset("small", resolution);
         try (Generator g = new Generator(config, 1); NDManager m = manager.newSubManager()) {
             NDArray z = Seeds.latents(new long[] {1, 2}, config.latentSize(), m);
             NDArray w = g.map(z);
@@ -120,7 +120,7 @@ class GeneratorTest {
 
     @Test
     void fusedResolutionsGenerate() {
-        ModelConfig config = ModelConfig.preset("digits", 128);
+        ModelConfig config = ModelConfig.preset("small", 128);
         try (Generator g = new Generator(config, 1); NDManager m = manager.newSubManager()) {
             NDArray img = g.generate(Seeds.latents(new long[] {3}, 128, m), Truncation.NONE, Noise.seeded(3));
             assertEquals(new Shape(1, 1, 128, 128), img.getShape());
@@ -135,7 +135,7 @@ class GeneratorTest {
 
     @Test
     void sameSeedGivesSameBytesAndImages() {
-        ModelConfig config = ModelConfig.preset("digits", 16);
+        ModelConfig config = ModelConfig.preset("small", 16);
         try (Generator a = new Generator(config, 42); Generator b = new Generator(config, 42);
              Generator c = new Generator(config, 43); NDManager m = manager.newSubManager()) {
             List<ParameterStore.Parameter> pa = a.parameters().all();
@@ -164,7 +164,7 @@ class GeneratorTest {
 
     @Test
     void generateEqualsMapBroadcastTruncateSynthesize() {
-        ModelConfig config = ModelConfig.preset("digits", 16);
+        ModelConfig config = ModelConfig.preset("small", 16);
         try (Generator g = new Generator(config, 3); NDManager m = manager.newSubManager()) {
             g.wAvg().set(Seeds.latent(77, config.dlatentSize()));
             NDArray z = Seeds.latents(new long[] {1, 2}, config.latentSize(), m);
@@ -245,7 +245,7 @@ class GeneratorTest {
 
     @Test
     void levelOfDetail() {
-        ModelConfig config = ModelConfig.preset("digits", 32);
+        ModelConfig config = ModelConfig.preset("small", 32);
         try (Generator g32 = new Generator(config, 11); Generator g16 = new Generator(config.withResolution(16), 12);
              NDManager m = manager.newSubManager()) {
             // give the 16x16 network the weights of the 32x32 one up to 16x16 (ToRGB_lod{k} there is ToRGB_lod{k+1} here)
@@ -331,7 +331,7 @@ class GeneratorTest {
     @Test
     void mappingDepthsZeroToEight() {
         for (int depth = 0; depth <= 8; depth++) {
-            ModelConfig config = ModelConfig.preset("digits", 8).withMappingLayers(depth);
+            ModelConfig config = ModelConfig.preset("small", 8).withMappingLayers(depth);
             try (Generator g = new Generator(config, depth); NDManager m = manager.newSubManager()) {
                 assertEquals(depth * (128L * 128 + 128), g.mappingParameterCount(), "depth " + depth);
                 for (int i = 0; i < 8; i++) {
@@ -356,7 +356,7 @@ class GeneratorTest {
             }
         }
         org.junit.jupiter.api.Assertions.assertThrows(org.stylegan4j.StyleGanInputException.class,
-                () -> ModelConfig.preset("digits", 8).withMappingLayers(9));
+                () -> ModelConfig.preset("small", 8).withMappingLayers(9));
     }
 
     @Test
@@ -375,7 +375,7 @@ class GeneratorTest {
 
     @Test
     void noiseControl() {
-        ModelConfig config = ModelConfig.preset("digits", 16);
+        ModelConfig config = ModelConfig.preset("small", 16);
         int layers = config.numLayers();
         try (Generator g = new Generator(config, 6); NDManager m = manager.newSubManager()) {
             NDArray z = Seeds.latents(new long[] {1, 2}, config.latentSize(), m);
@@ -419,7 +419,7 @@ class GeneratorTest {
     @Test
     void aFrozenGeneratorKeepsItsKernelsAndGeneratesTheSameImages() {
         // 128x128: polyphase kernels from 16x16 and the fused transposed form at 128x128
-        ModelConfig config = ModelConfig.preset("digits", 128);
+        ModelConfig config = ModelConfig.preset("small", 128);
         try (Generator live = new Generator(config, 6); Generator frozen = new Generator(config, 6).freeze();
              NDManager m = manager.newSubManager()) {
             NDArray ws = live.broadcast(live.map(m.randomNormal(new Shape(2, config.latentSize()))));
@@ -435,7 +435,7 @@ class GeneratorTest {
 
     @Test
     void aBatchSynthesisedInPartsEqualsTheWholeBatch() {
-        try (Generator g = new Generator(ModelConfig.preset("digits", 32), 4); NDManager m = manager.newSubManager()) {
+        try (Generator g = new Generator(ModelConfig.preset("small", 32), 4); NDManager m = manager.newSubManager()) {
             NDArray ws = g.broadcast(g.map(m.randomNormal(new Shape(5, g.config().latentSize()))));
             Noise noise = Noise.seeded(11, 12, 13, 14, 15);
             float[] whole = g.synthesis().forward(ws, noise, 0).toFloatArray();

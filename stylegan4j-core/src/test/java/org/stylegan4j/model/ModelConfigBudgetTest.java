@@ -17,7 +17,7 @@ class ModelConfigBudgetTest {
 
     @Test
     void parameterCountMatchesTheBuiltNetworks() {
-        for (ModelConfig c : new ModelConfig[] {ModelConfig.preset("digits", 32), ModelConfig.preset("B", 16),
+        for (ModelConfig c : new ModelConfig[] {ModelConfig.preset("small", 32), ModelConfig.preset("B", 16),
             ModelConfig.preset("C", 8), ModelConfig.official(64)}) {
             try (Generator g = new Generator(c, 0); Discriminator d = new Discriminator(c, 0)) {
                 assertEquals(elements(g.parameters()) + elements(d.parameters()), c.parameterCount(), c.preset());

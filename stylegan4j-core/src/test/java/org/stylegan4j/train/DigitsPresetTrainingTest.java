@@ -29,8 +29,8 @@ class DigitsPresetTrainingTest {
 
     @Test
     void twentyFourThousandImagesBringFidFarBelowARandomNetwork() throws IOException {
-        ModelConfig model = ModelConfig.preset("digits", 32);
-        TrainingConfig config = TrainingConfig.preset("digits", model);
+        ModelConfig model = ModelConfig.preset("small", 32);
+        TrainingConfig config = TrainingConfig.preset("small", model);
         config.totalKimg = 24;
         config.lrRampdown = 0;
         MetricsRunner.Progress quiet = new MetricsRunner.Progress() {

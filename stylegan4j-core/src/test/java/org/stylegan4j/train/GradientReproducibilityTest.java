@@ -42,7 +42,7 @@ class GradientReproducibilityTest {
     @BeforeAll
     static void setUp() {
         manager = Engines.newManager();
-        ModelConfig cfg = ModelConfig.preset("digits", 16);
+        ModelConfig cfg = ModelConfig.preset("small", 16);
         g = new Generator(cfg, 3);
         d = new Discriminator(cfg, 7);
     }

@@ -1,5 +1,6 @@
 package org.stylegan4j.train;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.stylegan4j.model.ModelConfig;
 
@@ -60,8 +61,8 @@ class ScheduleTest {
 
     @Test
     void digitsPresetPacksTwoGrowsTo32InSixteenThousandImagesAndRampsDownOverItsLastQuarter() {
-        ModelConfig model = ModelConfig.preset("digits", 32);
-        TrainingConfig digits = TrainingConfig.preset("digits", model);
+        ModelConfig model = ModelConfig.preset("small", 32);
+        TrainingConfig digits = TrainingConfig.preset("small", model);
         assertEquals(0.0, model.styleMixingProb());
         assertEquals(150, digits.totalKimg);
         assertEquals(2, digits.pack);
@@ -75,6 +76,17 @@ class ScheduleTest {
             assertEquals((int) e[3], s.minibatch(), "minibatch at " + e[0]);
             assertEquals(e[4], s.learningRate(), 1e-12, "lr at " + e[0]);
         }
+    }
+
+    @Test
+    void digitsIsAnAliasOfTheSmallPreset() {
+        ModelConfig small = ModelConfig.preset("small", 32);
+        assertEquals(small, ModelConfig.preset("digits", 32));
+        assertEquals("small", small.preset());
+        ObjectMapper json = new ObjectMapper();
+        TrainingConfig alias = TrainingConfig.preset("Digits", small);
+        assertEquals("small", alias.preset);
+        assertEquals(json.valueToTree(TrainingConfig.preset("small", small)), json.valueToTree(alias));
     }
 
     @Test

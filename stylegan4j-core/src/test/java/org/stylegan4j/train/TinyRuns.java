@@ -43,7 +43,7 @@ final class TinyRuns {
      */
     static TrainingConfig config(double totalKimg) {
         ModelConfig model = new ModelConfig("tiny", 8, 1, 32, 32, 2, 32, 0.01, 64, 1.0, 32, true, true, true, false, 0.9);
-        TrainingConfig c = TrainingConfig.preset("digits", model);
+        TrainingConfig c = TrainingConfig.preset("small", model);
         c.totalKimg = totalKimg;
         c.minibatchBase = 8;
         c.minibatchDict = new TreeMap<>(Map.of(8, 8));

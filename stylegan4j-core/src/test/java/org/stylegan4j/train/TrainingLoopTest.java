@@ -124,7 +124,7 @@ class TrainingLoopTest {
     @Test
     void refusesDataOfAnotherResolution() throws IOException {
         Path data = TinyRuns.dataset(tmp.resolve("data"), 4);
-        TrainingConfig c = TrainingConfig.preset("digits", org.stylegan4j.model.ModelConfig.preset("digits", 32));
+        TrainingConfig c = TrainingConfig.preset("small", org.stylegan4j.model.ModelConfig.preset("small", 32));
         try (ImageDataset ds = ImageDataset.open(data)) {
             StyleGanInputException e = assertThrows(StyleGanInputException.class, () -> TrainingLoop.start(c, ds, tmp.resolve("r")));
             assertTrue(e.getMessage().contains("8x8") && e.getMessage().contains("stylegan4j dataset"), e.getMessage());

@@ -36,7 +36,7 @@ class BrowserE2ETest {
         Path shot = Path.of(System.getProperty("explorer.screenshot", "target/e2e/explorer.png")).toAbsolutePath();
         Files.createDirectories(shot.getParent());
         Files.deleteIfExists(shot);
-        try (Generator g = new Generator(ModelConfig.preset("digits", 32), 0);
+        try (Generator g = new Generator(ModelConfig.preset("small", 32), 0);
              ExplorerServer server = ExplorerServer.start(g, "127.0.0.1", 0)) {
             Process p = new ProcessBuilder("node", "e2e.mjs", server.url().toString(), shot.toString())
                     .directory(E2E.toFile()).redirectErrorStream(true).start();

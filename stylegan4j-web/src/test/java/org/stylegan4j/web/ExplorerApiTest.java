@@ -33,7 +33,7 @@ class ExplorerApiTest {
 
     @BeforeAll
     static void start() {
-        generator = new Generator(ModelConfig.preset("digits", 16), 3);
+        generator = new Generator(ModelConfig.preset("small", 16), 3);
         withNoiseWeights(generator, 0.5f);
         server = ExplorerServer.start(generator, "127.0.0.1", 0);
     }

@@ -28,7 +28,7 @@ class ExplorerHardeningTest {
 
     @BeforeAll
     static void start() {
-        generator = new Generator(ModelConfig.preset("digits", 16), 3);
+        generator = new Generator(ModelConfig.preset("small", 16), 3);
         server = ExplorerServer.start(generator, "127.0.0.1", 0, new ExplorerServer.Options(1, 8,
                 Duration.ofSeconds(60), 256, HEADER_TIMEOUT, List.of("Explorer.LAN")));
     }

@@ -14,7 +14,7 @@ class LoadTestTest {
 
     @Test
     void fourClientsForThreeSeconds() throws Exception {
-        try (Generator g = new Generator(ModelConfig.preset("digits", 16), 0);
+        try (Generator g = new Generator(ModelConfig.preset("small", 16), 0);
              ExplorerServer server = ExplorerServer.start(g, "127.0.0.1", 0)) {
             LoadTest.Result r = LoadTest.run(server.url(), 4, Duration.ofSeconds(3));
             assertEquals(4, r.clients());
