@@ -4,10 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import me.tongfei.progressbar.ProgressBar;
 import org.stylegan4j.StyleGanInputException;
+import org.stylegan4j.digits.DigitAttributes;
+import org.stylegan4j.digits.DigitClassifier;
+import org.stylegan4j.digits.DigitFeatures;
+import org.stylegan4j.digits.DigitPerceptualDistance;
 import org.stylegan4j.metrics.AttributeClassifier;
-import org.stylegan4j.metrics.DigitClassifier;
-import org.stylegan4j.metrics.DigitFeatures;
-import org.stylegan4j.metrics.DigitPerceptualDistance;
 import org.stylegan4j.metrics.FeatureExtractor;
 import org.stylegan4j.metrics.MetricsRunner;
 import org.stylegan4j.metrics.PathDistance;
@@ -186,7 +187,7 @@ public final class MetricsCommand implements Callable<Integer> {
             throw new StyleGanInputException("linear separability on this network needs attribute classifiers: "
                     + "pass --attributes FILE (TorchScript)");
         }
-        return AttributeClassifier.digits(DigitClassifier.bundled());
+        return new DigitAttributes(DigitClassifier.bundled());
     }
 
     private static Map<String, Double> runWithProgress(Generator g, List<String> group, MetricsRunner.Settings s) {

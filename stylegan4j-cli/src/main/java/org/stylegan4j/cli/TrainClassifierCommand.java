@@ -2,9 +2,9 @@ package org.stylegan4j.cli;
 
 import me.tongfei.progressbar.ProgressBar;
 import org.stylegan4j.StyleGanInputException;
+import org.stylegan4j.digits.DigitClassifierTrainer;
+import org.stylegan4j.digits.Digits;
 import org.stylegan4j.io.AtomicFiles;
-import org.stylegan4j.metrics.DigitClassifierTrainer;
-import org.stylegan4j.metrics.Digits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -30,40 +30,6 @@ public interface AttributeClassifier extends AutoCloseable {
     void close();
 
     /**
-     * The digits classifier's ten one-vs-rest attributes ("is a 0", ..., "is a 9"), offline.
-     *
-     * @param classifier the classifier (closed with the result)
-     * @return the attributes
-     */
-    static AttributeClassifier digits(DigitClassifier classifier) {
-        return new AttributeClassifier() {
-            @Override
-            public String id() {
-                return "digits-one-vs-rest/" + classifier.fingerprint();
-            }
-
-            @Override
-            public double[][] probabilities(float[] images, int n, int channels, int resolution) {
-                DigitFeatures.check(channels, resolution);
-                float[][] p = classifier.probabilities(images, n);
-                double[][] out = new double[n][];
-                for (int i = 0; i < n; i++) {
-                    out[i] = new double[p[i].length];
-                    for (int k = 0; k < p[i].length; k++) {
-                        out[i][k] = p[i][k];
-                    }
-                }
-                return out;
-            }
-
-            @Override
-            public void close() {
-                classifier.close();
-            }
-        };
-    }
-
-    /**
      * A TorchScript network returning one logit per attribute, [N, A]; as in the official metric, the attribute
      * probability is softmax([logit, -logit])[0] = sigmoid(2 logit).
      *

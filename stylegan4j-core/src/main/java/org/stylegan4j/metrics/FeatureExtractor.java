@@ -2,8 +2,9 @@ package org.stylegan4j.metrics;
 
 /**
  * A feature network for the paper's metrics (section 4; FID uses Inception-v3 pool features, PPL a
- * perceptual network): images in, one feature vector per image out. Implementations: {@link DigitFeatures}
- * (offline, the bundled digits classifier) and {@link TorchScriptFeatureExtractor} (any TorchScript file).
+ * perceptual network): images in, one feature vector per image out. Implementations: {@code DigitFeatures}
+ * (offline, the bundled digits classifier, in {@code org.stylegan4j.digits}) and {@link TorchScriptFeatureExtractor}
+ * (any TorchScript file).
  */
 public interface FeatureExtractor extends AutoCloseable {
 

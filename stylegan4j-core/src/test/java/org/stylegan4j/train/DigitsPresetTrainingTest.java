@@ -3,7 +3,7 @@ package org.stylegan4j.train;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stylegan4j.data.ImageDataset;
-import org.stylegan4j.metrics.DigitFeatures;
+import org.stylegan4j.digits.DigitFeatures;
 import org.stylegan4j.metrics.MetricsRunner;
 import org.stylegan4j.model.Generator;
 import org.stylegan4j.model.ModelConfig;

@@ -1,4 +1,4 @@
-package org.stylegan4j.metrics;
+package org.stylegan4j.digits;
 
 import org.stylegan4j.StyleGanInputException;
 import org.stylegan4j.data.ImageDataset;

@@ -1,4 +1,4 @@
-package org.stylegan4j.metrics;
+package org.stylegan4j.digits;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -42,7 +42,7 @@ public final class DigitClassifier implements AutoCloseable {
     /** Width of {@link #features}. */
     public static final int FEATURES = 256;
     /** Classpath location of the shipped weights. */
-    public static final String BUNDLED_RESOURCE = "/org/stylegan4j/metrics/digit-classifier.safetensors";
+    public static final String BUNDLED_RESOURCE = "/org/stylegan4j/digits/digit-classifier.safetensors";
     /** Value of the {@code format} metadata entry of classifier weight files. */
     public static final String FORMAT = "stylegan4j-digit-classifier/1";
     /** Training acceptance: a sample counts as confidently labelled at this top probability. */

@@ -1,6 +1,7 @@
-package org.stylegan4j.metrics;
+package org.stylegan4j.digits;
 
 import org.stylegan4j.StyleGanInputException;
+import org.stylegan4j.metrics.FeatureExtractor;
 
 /**
  * The digits evaluation classifier's 256-d penultimate layer as the feature network for FID and KID on

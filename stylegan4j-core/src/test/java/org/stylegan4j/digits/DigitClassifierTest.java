@@ -1,4 +1,4 @@
-package org.stylegan4j.metrics;
+package org.stylegan4j.digits;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

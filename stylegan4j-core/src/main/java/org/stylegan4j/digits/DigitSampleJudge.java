@@ -1,4 +1,4 @@
-package org.stylegan4j.metrics;
+package org.stylegan4j.digits;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,4 +1,6 @@
-package org.stylegan4j.metrics;
+package org.stylegan4j.digits;
+
+import org.stylegan4j.metrics.PathDistance;
 
 /**
  * An LPIPS-style distance (Zhang et al. 2018, used by the paper's path length, section 4.1) built offline from the
