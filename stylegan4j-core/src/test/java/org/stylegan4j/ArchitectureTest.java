@@ -23,6 +23,13 @@ class ArchitectureTest {
     }
 
     @Test
+    void trainingDoesNotDrawFigures() {
+        noClasses().that().resideInAPackage("org.stylegan4j.train..")
+                .should().dependOnClassesThat().resideInAPackage("org.stylegan4j.figures..")
+                .check(LIBRARY);
+    }
+
+    @Test
     void packagesHaveNoCycles() {
         slices().matching("org.stylegan4j.(*)..").should().beFreeOfCycles().check(LIBRARY);
     }

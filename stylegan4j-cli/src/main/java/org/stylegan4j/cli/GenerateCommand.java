@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import me.tongfei.progressbar.ProgressBar;
 import org.stylegan4j.StyleGanInputException;
-import org.stylegan4j.figures.Images;
+import org.stylegan4j.data.Images;
 import org.stylegan4j.model.Generator;
 import org.stylegan4j.model.Noise;
 import org.stylegan4j.model.Seeds;

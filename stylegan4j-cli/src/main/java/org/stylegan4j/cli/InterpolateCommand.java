@@ -2,7 +2,7 @@ package org.stylegan4j.cli;
 
 import me.tongfei.progressbar.ProgressBar;
 import org.stylegan4j.StyleGanInputException;
-import org.stylegan4j.figures.Images;
+import org.stylegan4j.data.Images;
 import org.stylegan4j.figures.Interpolation;
 import org.stylegan4j.model.Generator;
 import org.stylegan4j.model.Seeds;

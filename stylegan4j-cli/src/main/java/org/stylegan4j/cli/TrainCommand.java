@@ -3,12 +3,11 @@ package org.stylegan4j.cli;
 import me.tongfei.progressbar.ProgressBar;
 import org.stylegan4j.StyleGanInputException;
 import org.stylegan4j.data.ImageDataset;
-import org.stylegan4j.figures.Images;
+import org.stylegan4j.data.Images;
 import org.stylegan4j.figures.StyleBands;
 import org.stylegan4j.figures.StyleMixingFigure;
 import org.stylegan4j.io.AtomicFiles;
 import org.stylegan4j.model.ModelConfig;
-import org.stylegan4j.model.Seeds;
 import org.stylegan4j.train.SampleGrid;
 import org.stylegan4j.train.TickStats;
 import org.stylegan4j.train.TrainingConfig;
@@ -387,7 +386,7 @@ public final class TrainCommand implements Callable<Integer> {
         try (org.stylegan4j.model.Generator g = org.stylegan4j.io.Checkpoint.loadGenerator(finalNet)) {
             resolution = g.config().resolution();
             figures = resolution <= MAX_FINAL_FIGURE_RESOLUTION ? writeMixingFigures(g, runDir) : List.of();
-            writeSampleGrid(g, gridSize, grid);
+            SampleGrid.writeSeeds(g, gridSize, grid);
         }
         out.printf("run directory:   %s%n", runDir);
         out.printf("checkpoint:      %s (= %s)%n", finalNet, snapshot.getFileName());
@@ -401,16 +400,6 @@ public final class TrainCommand implements Callable<Integer> {
         }
         out.printf("losses:          %s, %s%n", runDir.resolve("log.jsonl"), runDir.resolve("loss.png"));
         out.flush();
-    }
-
-    private static void writeSampleGrid(org.stylegan4j.model.Generator g, int gridSize, Path file) {
-        long[] seeds = new long[gridSize * gridSize];
-        for (int i = 0; i < seeds.length; i++) {
-            seeds[i] = i;
-        }
-        try (ai.djl.ndarray.NDManager m = org.stylegan4j.nn.Engines.newManager()) {
-            Images.writePng(SampleGrid.fakes(g, Seeds.latents(seeds, g.config().latentSize(), m), seeds, 0, gridSize), file);
-        }
     }
 
     private static List<Path> writeMixingFigures(org.stylegan4j.model.Generator g, Path runDir) {

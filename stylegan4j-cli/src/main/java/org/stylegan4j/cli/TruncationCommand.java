@@ -1,7 +1,7 @@
 package org.stylegan4j.cli;
 
 import me.tongfei.progressbar.ProgressBar;
-import org.stylegan4j.figures.Images;
+import org.stylegan4j.data.Images;
 import org.stylegan4j.figures.TruncationFigure;
 import org.stylegan4j.model.Generator;
 import org.stylegan4j.model.Seeds;

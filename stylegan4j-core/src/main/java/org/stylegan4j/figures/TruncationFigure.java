@@ -1,5 +1,6 @@
 package org.stylegan4j.figures;
 
+import org.stylegan4j.data.Images;
 import org.stylegan4j.model.Generator;
 import org.stylegan4j.model.Noise;
 import org.stylegan4j.model.Truncation;

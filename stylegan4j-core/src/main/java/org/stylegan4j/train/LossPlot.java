@@ -3,7 +3,7 @@ package org.stylegan4j.train;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
-import org.stylegan4j.figures.Images;
+import org.stylegan4j.data.Images;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -7,18 +7,22 @@ import ai.djl.ndarray.index.NDIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stylegan4j.data.ImageDataset;
+import org.stylegan4j.data.Images;
 import org.stylegan4j.data.UnreadableImageException;
-import org.stylegan4j.figures.Images;
 import org.stylegan4j.model.Generator;
 import org.stylegan4j.model.Noise;
+import org.stylegan4j.model.Seeds;
 import org.stylegan4j.model.Truncation;
 import org.stylegan4j.nn.Downscale2d;
+import org.stylegan4j.nn.Engines;
 import org.stylegan4j.nn.Upscale2d;
 
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.LongStream;
 
 /**
  * The sample grids of a training run (the official {@code fakes*.png} / {@code reals.png}), with memory bounded at
@@ -56,6 +60,36 @@ public final class SampleGrid {
      */
     public static int imagesPerPass(int resolution) {
         return (int) Math.max(1, Math.min(16, CHUNK_PIXELS / ((long) resolution * resolution)));
+    }
+
+    /**
+     * Writes the generator's grid of {@code gridSize x gridSize} images, image i with noise seed i, without truncation:
+     * the per-tick {@code fakesKKKKKK.png} of a run (from its fixed latents) and its {@code samples-final.png} (from
+     * seeds 0..N-1, as {@code generate --seeds 0-63 --grid}).
+     *
+     * @param g generator
+     * @param z latents [gridSize^2, latentSize]
+     * @param lod level of detail (0 = full resolution)
+     * @param gridSize tiles per row and column
+     * @param file PNG to write (atomically)
+     */
+    public static void write(Generator g, NDArray z, double lod, int gridSize, Path file) {
+        long[] noiseSeeds = LongStream.range(0, (long) gridSize * gridSize).toArray();
+        Images.writePng(fakes(g, z, noiseSeeds, lod, gridSize), file);
+    }
+
+    /**
+     * Writes the grid of seeds 0..gridSize^2-1 (numpy's latents for those seeds) at full resolution.
+     *
+     * @param g generator
+     * @param gridSize tiles per row and column
+     * @param file PNG to write (atomically)
+     */
+    public static void writeSeeds(Generator g, int gridSize, Path file) {
+        long[] seeds = LongStream.range(0, (long) gridSize * gridSize).toArray();
+        try (NDManager m = Engines.newManager()) {
+            write(g, Seeds.latents(seeds, g.config().latentSize(), m), 0, gridSize, file);
+        }
     }
 
     /**

@@ -11,15 +11,15 @@ import org.slf4j.LoggerFactory;
 import org.stylegan4j.StyleGanInputException;
 import org.stylegan4j.data.BatchLoader;
 import org.stylegan4j.data.ImageDataset;
-import org.stylegan4j.figures.Images;
+import org.stylegan4j.data.Images;
 import org.stylegan4j.io.AtomicFiles;
 import org.stylegan4j.model.Discriminator;
 import org.stylegan4j.model.Generator;
 import org.stylegan4j.nn.Downscale2d;
 import org.stylegan4j.nn.Engines;
 import org.stylegan4j.nn.ParameterStore;
-import org.stylegan4j.nn.Upscale2d;
 import org.stylegan4j.nn.Tensors;
+import org.stylegan4j.nn.Upscale2d;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -533,15 +533,11 @@ public final class TrainingLoop implements AutoCloseable {
         int count = config.gridSize * config.gridSize;
         int latent = config.model.latentSize();
         Random rng = new Random(config.seed);
-        long[] seeds = new long[count];
-        for (int i = 0; i < count; i++) {
-            seeds[i] = i;
-        }
         double lod = Schedule.at(config, state.scheduleIteration() < 0 ? state.kimg() : state.scheduleKimg()).lod();
         Path file = runDir.resolve(String.format("fakes%06d.png", state.nimg() / 1000));
         try (NDManager m = Engines.newManager()) {
             NDArray z = m.create(TrainingStep.gaussians(rng, count * latent), new Shape(count, latent));
-            Images.writePng(SampleGrid.fakes(gEma, z, seeds, lod, config.gridSize), file);
+            SampleGrid.write(gEma, z, lod, config.gridSize, file);
         }
         return file;
     }

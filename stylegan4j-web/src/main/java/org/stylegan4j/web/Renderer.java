@@ -3,7 +3,7 @@ package org.stylegan4j.web;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import org.stylegan4j.figures.Images;
+import org.stylegan4j.data.Images;
 import org.stylegan4j.figures.Interpolation;
 import org.stylegan4j.model.Generator;
 import org.stylegan4j.model.ModelConfig;

@@ -1,4 +1,4 @@
-package org.stylegan4j.figures;
+package org.stylegan4j.data;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,7 +1,6 @@
-package org.stylegan4j.figures;
+package org.stylegan4j.data;
 
 import org.stylegan4j.io.AtomicFiles;
-import org.stylegan4j.data.Pixels;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
