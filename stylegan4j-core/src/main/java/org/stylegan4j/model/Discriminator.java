@@ -2,10 +2,7 @@ package org.stylegan4j.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import org.stylegan4j.nn.Blur;
 import org.stylegan4j.nn.Conv2d;
-import org.stylegan4j.nn.Conv2dDownscale2d;
 import org.stylegan4j.nn.Dense;
 import org.stylegan4j.nn.Downscale2d;
 import org.stylegan4j.nn.Engines;
@@ -21,8 +18,8 @@ import java.util.List;
 
 /**
  * The discriminator (appendix C: the ProGAN discriminator with blur before each downsampling):
- * fromRGB, two convolutions per resolution, minibatch standard deviation and two dense layers at
- * 4x4, equalised learning rate throughout; progressive growing by level of detail.
+ * fromRGB, one {@link DiscriminatorBlock} per resolution above 4x4, minibatch standard deviation and two dense
+ * layers at 4x4, equalised learning rate throughout; progressive growing by level of detail.
  */
 public final class Discriminator implements AutoCloseable {
 
@@ -33,10 +30,7 @@ public final class Discriminator implements AutoCloseable {
     private final NDManager manager;
     private final ParameterStore store;
     private final List<Conv2d> fromRgb = new ArrayList<>();
-    private final List<Conv2d> conv0 = new ArrayList<>();
-    private final List<Blur> blurs = new ArrayList<>();
-    private final List<Conv2dDownscale2d> conv1Down = new ArrayList<>();
-    private final List<NDArray> conv1Bias = new ArrayList<>();
+    private final List<DiscriminatorBlock> blocks = new ArrayList<>();
     private final Conv2d conv4x4;
     private final Dense dense0;
     private final Dense dense1;
@@ -96,15 +90,8 @@ public final class Discriminator implements AutoCloseable {
         int inputChannels = config.numChannels() * pack;
         fromRgb.add(new Conv2d(store, "FromRGB_lod0", inputChannels, config.nf(r - 1), 1, EqualizedLr.RELU_GAIN, true));
         for (int res = r; res >= 3; res--) {
-            int size = 1 << res;
-            String scope = size + "x" + size;
-            int c = config.nf(res - 1);
-            int out = config.nf(res - 2);
-            conv0.add(new Conv2d(store, scope + ".Conv0", c, c, 3, EqualizedLr.RELU_GAIN, true));
-            blurs.add(new Blur(manager, c));
-            conv1Down.add(new Conv2dDownscale2d(store, scope + ".Conv1_down", c, out, size >= 128));
-            conv1Bias.add(store.create(scope + ".Conv1_down.bias", new Shape(out), true, ParameterStore.Init.zeros()));
-            fromRgb.add(new Conv2d(store, "FromRGB_lod" + (r - res + 1), inputChannels, out, 1,
+            blocks.add(new DiscriminatorBlock(store, config, res));
+            fromRgb.add(new Conv2d(store, "FromRGB_lod" + (r - res + 1), inputChannels, config.nf(res - 2), 1,
                     EqualizedLr.RELU_GAIN, true));
         }
         int nf1 = config.nf(1);
@@ -168,8 +155,7 @@ public final class Discriminator implements AutoCloseable {
         images = images.reshape(count / pack, images.getShape().get(1) * pack, expected, expected);
         NDArray x = Scoped.step(images, im -> LeakyReLU.apply(fromRgb.get(k).forward(im)));
         for (int res = top; res >= 3; res--) {
-            int level = res;
-            x = Scoped.step(x, y -> block(level, y));
+            x = Scoped.step(x, blocks.get(r - res)::forward);
             if (res == top && alpha > 0) {
                 NDArray input = images;
                 x = Scoped.step(x, y -> y.add(Tensors.scale(LeakyReLU.apply(fromRgb.get(k + 1).forward(
@@ -181,14 +167,6 @@ public final class Discriminator implements AutoCloseable {
         x = LeakyReLU.apply(conv4x4.forward(x));
         x = LeakyReLU.apply(dense0.forward(x.reshape(n, -1)));
         return dense1.forward(x);
-    }
-
-    private NDArray block(int res, NDArray x) {
-        int i = config.resolutionLog2() - res;
-        x = Scoped.step(x, y -> LeakyReLU.apply(conv0.get(i).forward(y)));
-        x = Scoped.step(x, y -> conv1Down.get(i).forward(blurs.get(i).forward(y)));
-        NDArray b = conv1Bias.get(i);
-        return LeakyReLU.apply(x.add(b.reshape(1, b.getShape().get(0), 1, 1)));
     }
 
     /** @return trainable parameters per scope (FromRGB_lod0, 1024x1024.Conv0, ..., 4x4.Dense1), in creation order */
@@ -205,11 +183,8 @@ public final class Discriminator implements AutoCloseable {
     public long flopsPerImage() {
         int r = config.resolutionLog2();
         long total = 2L * config.numChannels() * pack * config.nf(r - 1) * (1L << (2 * r));
-        for (int res = r; res >= 3; res--) {
-            int size = 1 << res;
-            int i = r - res;
-            int c = config.nf(res - 1);
-            total += 2L * 9 * c * c * size * size + 2L * 9 * c * size * size + conv1Down.get(i).flops(size, size);
+        for (DiscriminatorBlock block : blocks) {
+            total += block.flops();
         }
         int nf1 = config.nf(1);
         total += 2L * 9 * (nf1 + stddevFeatures) * nf1 * 16 + dense0.flops() + dense1.flops();
