@@ -167,7 +167,7 @@ public final class TrainingConfig {
      *             CPU for small images and datasets; deviates from the paper with a learning rate of 0.005, a
      *             packing discriminator that scores 2 images at a time,
      *             lazy R1, a wider minibatch-stddev group and a learning rate that ramps down over the last quarter
-     *             of its 150k images, see the README)
+     *             of its 200k images, see docs/digits-preset.md)
      * @param model architecture
      * @return the config
      */
@@ -187,7 +187,7 @@ public final class TrainingConfig {
             case "small":
             case "digits":
                 c.preset = "small";
-                c.totalKimg = 150;
+                c.totalKimg = 200;
                 c.lodTrainingKimg = 4;
                 c.lodTransitionKimg = 4;
                 c.minibatchBase = 32;

@@ -6,7 +6,7 @@ import org.stylegan4j.model.ModelConfig;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The official FFHQ-1024 level-of-detail schedule (spec section 8.3), the digits preset's schedule and the EMA decay (8.1). */
+/** The official FFHQ-1024 level-of-detail schedule (spec section 8.3), the small preset's schedule and the EMA decay (8.1). */
 class ScheduleTest {
 
     private final TrainingConfig ffhq = TrainingConfig.preset("ffhq", ModelConfig.official(1024));
@@ -60,15 +60,15 @@ class ScheduleTest {
     }
 
     @Test
-    void digitsPresetPacksTwoGrowsTo32InSixteenThousandImagesAndRampsDownOverItsLastQuarter() {
+    void smallPresetPacksTwoGrowsTo32InSixteenThousandImagesAndRampsDownOverItsLastQuarter() {
         ModelConfig model = ModelConfig.preset("small", 32);
         TrainingConfig digits = TrainingConfig.preset("small", model);
         assertEquals(0.0, model.styleMixingProb());
-        assertEquals(150, digits.totalKimg);
+        assertEquals(200, digits.totalKimg);
         assertEquals(2, digits.pack);
         assertEquals(1, digits.workers);
         double[][] expected = {{0, 2, 8, 64, 0.005}, {6, 1.5, 16, 32, 0.005}, {16, 0, 32, 32, 0.005},
-            {112.5, 0, 32, 32, 0.005}, {131.25, 0, 32, 32, 0.0025}, {150, 0, 32, 32, 0}};
+            {150, 0, 32, 32, 0.005}, {175, 0, 32, 32, 0.0025}, {200, 0, 32, 32, 0}};
         for (double[] e : expected) {
             Schedule s = Schedule.at(digits, e[0]);
             assertEquals(e[1], s.lod(), 1e-12, "lod at " + e[0]);
