@@ -7,11 +7,18 @@ import org.stylegan4j.data.Images;
 import org.stylegan4j.figures.StyleBands;
 import org.stylegan4j.figures.StyleMixingFigure;
 import org.stylegan4j.io.AtomicFiles;
+import org.stylegan4j.io.Checkpoint;
+import org.stylegan4j.model.DiscriminatorConfig;
+import org.stylegan4j.model.Generator;
 import org.stylegan4j.model.ModelConfig;
+import org.stylegan4j.train.LossPlot;
 import org.stylegan4j.train.SampleGrid;
+import org.stylegan4j.train.TickLog;
 import org.stylegan4j.train.TickStats;
 import org.stylegan4j.train.TrainingConfig;
 import org.stylegan4j.train.TrainingDivergedException;
+import org.stylegan4j.train.Snapshots;
+import org.stylegan4j.train.TrainingListener;
 import org.stylegan4j.train.TrainingLoop;
 import org.stylegan4j.train.TrainingPlan;
 import picocli.CommandLine.Command;
@@ -19,17 +26,21 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 /** {@code stylegan4j train}: trains a StyleGAN; Ctrl-C or the time budget stop it with a final snapshot. */
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -54,9 +65,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "RUN_DIR|SNAPSHOT", description = "Continue a run from its newest snapshot, or from a given one.")
     Path resume;
 
-    @Option(names = "--preset", defaultValue = "small",
-            description = "Model and schedule preset: small (CPU-sized, for images up to 64x64; alias digits) or ffhq, B, C, D, E, F (the paper's; default ${DEFAULT-VALUE}).")
+    @Option(names = "--preset",
+            description = "Model and schedule preset: small (CPU-sized, for images up to 64x64; alias digits) or ffhq, B, C, D, E, F (the paper's; default small).")
     String preset;
+
+    @Option(names = "--config", paramLabel = "CONFIG_JSON", description = "Start from a run's config.json (or one "
+            + "written by hand) instead of a preset; the other options change it.")
+    Path configFile;
 
     @Option(names = "--resolution", description = "Model resolution; must equal the data's (default: the data's).")
     Integer resolution;
@@ -140,11 +155,8 @@ public final class TrainCommand implements Callable<Integer> {
         if ((outdir == null) == (resume == null)) {
             throw new StyleGanInputException("give exactly one of --outdir (a new run) or --resume (an existing run)");
         }
-        if (minutes != null) {
-            positive("--minutes", minutes);
-        }
-        if (kimg != null) {
-            positive("--kimg", kimg);
+        if (minutes != null && !(minutes > 0)) {
+            throw new StyleGanInputException("--minutes must be positive");
         }
         PrintWriter out = spec.commandLine().getOut();
         try (ImageDataset dataset = ImageDataset.open(data)) {
@@ -162,13 +174,9 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingConfig config;
         double fromKimg = 0;
         if (resume != null) {
-            checkResumeOptions();
-            TrainingLoop.Resumable found = TrainingLoop.findResumable(resume);
-            config = found.config();
+            TrainingLoop.Resumable found = resumable();
+            config = kimg == null ? found.config() : found.config().toBuilder().totalKimg(kimg).build();
             fromKimg = found.kimg();
-            if (kimg != null) {
-                config.totalKimg = kimg;
-            }
         } else {
             config = newConfig(dataset);
         }
@@ -185,139 +193,122 @@ public final class TrainCommand implements Callable<Integer> {
         return TrainingLoop.start(config, dataset, outdir);
     }
 
+    /** The preset's config (or the one of --config) for the data, changed by the options given. */
     private TrainingConfig newConfig(ImageDataset dataset) {
-        int res = resolution == null ? dataset.resolution() : resolution;
-        if (res > dataset.resolution()) {
-            throw new StyleGanInputException("--resolution " + res + " is larger than the data's " + dataset.resolution()
-                    + "x" + dataset.resolution() + " images");
-        }
-        ModelConfig model = ModelConfig.preset(preset, res).withChannels(dataset.channels());
-        if (mixing != null) {
-            model = new ModelConfig(model.preset(), model.resolution(), model.numChannels(), model.latentSize(),
-                    model.dlatentSize(), model.mappingLayers(), model.mappingFmaps(), model.mappingLrMul(),
-                    model.fmapBase(), model.fmapDecay(), model.fmapMax(), model.constInput(), model.useStyles(),
-                    model.useNoise(), model.usePixelNorm(), mixing);
-        }
-        TrainingConfig config = TrainingConfig.preset(preset, model);
-        if (seed != null) {
-            config.seed = seed;
-        }
-        if (mirror != null) {
-            config.mirror = mirror;
-        }
-        if (loss != null) {
-            config.loss = loss;
-        }
-        if (gamma != null) {
-            config.r1Gamma = gamma;
-        }
-        if (r1Interval != null) {
-            config.penaltyInterval = atLeastOne("--r1-interval", r1Interval);
-        }
-        if (mbstdGroup != null) {
-            config.stddevGroupSize = atLeastOne("--mbstd-group", mbstdGroup);
-        }
-        if (mbstdFeatures != null) {
-            int channels = model.nf(1);
-            if (mbstdFeatures < 1 || channels % mbstdFeatures != 0) {
-                throw new StyleGanInputException("--mbstd-features must divide the discriminator's " + channels
-                        + " channels at 4x4, got " + mbstdFeatures);
+        TrainingConfig base;
+        if (configFile != null) {
+            if (preset != null) {
+                throw new StyleGanInputException("give --preset or --config, not both");
             }
-            config.stddevFeatures = mbstdFeatures;
+            base = TrainingConfig.fromJson(readConfigFile(), configFile.toString());
+        } else {
+            String name = preset == null ? "small" : preset;
+            int res = resolution == null ? dataset.resolution() : resolution;
+            base = TrainingConfig.preset(name, ModelConfig.preset(name, res).withChannels(dataset.channels()));
         }
-        if (pack != null) {
-            config.pack = atLeastOne("--pack", pack);
+        TrainingConfig config = withOptions(base);
+        if (!"auto".equalsIgnoreCase(batchRound)) {
+            return config;
         }
-        if (workers != null) {
-            config.workers = atLeastOne("--workers", workers);
+        TrainingPlan p = TrainingLoop.plan(config, dataset);
+        return config.toBuilder()
+                .batchRoundDict(p.autoRounds(p.phases(), TrainingPlan.Resources.detect().limitBytes())).build();
+    }
+
+    private String readConfigFile() {
+        try {
+            return Files.readString(configFile);
+        } catch (IOException e) {
+            throw new StyleGanInputException(configFile + ": cannot read the config (" + e.getMessage() + ")");
         }
-        if (lr != null) {
-            config.lrBase = positive("--lr", lr);
-            config.lrDict = new TreeMap<>();
-        }
+    }
+
+    /** The config with every option given applied, validated (--batch-round auto is applied by the caller). */
+    private TrainingConfig withOptions(TrainingConfig base) {
+        TrainingConfig.Builder b = base.toBuilder().model(withModelOptions(base.model()));
+        set(seed, b::seed);
+        set(mirror, b::mirror);
+        set(loss, v -> b.loss(TrainingConfig.Loss.of(v)));
+        set(gamma, b::r1Gamma);
+        set(r1Interval, b::penaltyInterval);
+        set(workers, b::workers);
+        set(lr, v -> b.lrBase(v).lrDict(Map.of()));
+        set(batch, v -> b.minibatchBase(v).minibatchDict(Map.of()));
+        set(lodKimg, v -> b.lodTrainingKimg(v).lodTransitionKimg(v));
+        set(tickKimg, v -> b.tickKimgBase(v).tickKimgDict(Map.of()));
+        set(emaKimg, b::gSmoothingKimg);
+        set(lrRampdown, b::lrRampdown);
+        set(kimg, b::totalKimg);
+        set(snapshotTicks, b::snapshotTicks);
+        set(gridSize, b::gridSize);
         if (noProgressive) {
-            config.progressive = false;
+            b.progressive(false);
         }
-        if (batch != null) {
-            config.minibatchBase = (int) positive("--batch", batch);
-            config.minibatchDict = new TreeMap<>();
+        if (batchRound != null && !"auto".equalsIgnoreCase(batchRound)) {
+            int round = parseRound();
+            b.batchRound(round).batchRoundDict(Map.of());
         }
-        boolean autoRounds = "auto".equalsIgnoreCase(batchRound);
-        if (batchRound != null && !autoRounds) {
-            try {
-                config.batchRound = atLeastOne("--batch-round", Integer.parseInt(batchRound.trim()));
-            } catch (NumberFormatException e) {
-                throw new StyleGanInputException("--batch-round must be a positive number of images or auto, got '"
-                        + batchRound + "'");
-            }
-        }
-        config.checkMinibatches();
-        if (lodKimg != null) {
-            config.lodTrainingKimg = positive("--lod-kimg", lodKimg);
-            config.lodTransitionKimg = lodKimg;
-        }
-        if (emaKimg != null) {
-            if (!(emaKimg >= 0)) {
-                throw new StyleGanInputException("--ema-kimg must be zero or positive");
-            }
-            config.gSmoothingKimg = emaKimg;
-        }
-        if (lrRampdown != null) {
-            if (!(lrRampdown >= 0 && lrRampdown <= 1)) {
-                throw new StyleGanInputException("--lr-rampdown must be between 0 and 1, got " + lrRampdown);
-            }
-            config.lrRampdown = lrRampdown;
-        }
-        if (kimg != null) {
-            config.totalKimg = kimg;
-        }
-        if (tickKimg != null) {
-            config.tickKimgBase = positive("--tick-kimg", tickKimg);
-            config.tickKimgDict = new TreeMap<>();
-        }
-        if (snapshotTicks != null) {
-            config.snapshotTicks = atLeastOne("--snapshot-ticks", snapshotTicks);
-        }
-        if (gridSize != null) {
-            config.gridSize = atLeastOne("--grid-size", gridSize);
-        }
-        if (autoRounds) {
-            TrainingPlan plan = TrainingLoop.plan(config, dataset);
-            config.batchRoundDict = new TreeMap<>(plan.autoRounds(plan.phases(),
-                    TrainingPlan.Resources.detect().limitBytes()));
-        }
-        return config;
+        return b.build();
     }
 
-    private static double positive(String option, double value) {
-        if (!(value > 0)) {
-            throw new StyleGanInputException(option + " must be positive");
+    private int parseRound() {
+        int round;
+        try {
+            round = Integer.parseInt(batchRound.trim());
+        } catch (NumberFormatException notANumber) {
+            round = 0;
         }
-        return value;
+        if (round < 1) {
+            throw new StyleGanInputException("--batch-round must be a positive number of images or auto, got '"
+                    + batchRound + "'");
+        }
+        return round;
     }
 
-    private static int atLeastOne(String option, int value) {
-        if (value < 1) {
-            throw new StyleGanInputException(option + " must be at least 1");
+    private ModelConfig withModelOptions(ModelConfig model) {
+        ModelConfig.Builder m = model.toBuilder();
+        DiscriminatorConfig d = model.discriminator();
+        set(resolution, m::resolution);
+        set(mixing, m::styleMixingProb);
+        d = mbstdGroup == null ? d : d.withStddevGroupSize(mbstdGroup);
+        d = mbstdFeatures == null ? d : d.withStddevFeatures(mbstdFeatures);
+        d = pack == null ? d : d.withPack(pack);
+        return m.discriminator(d).build();
+    }
+
+    private static <T> void set(T value, Consumer<T> setter) {
+        if (value != null) {
+            setter.accept(value);
         }
-        return value;
     }
 
     private TrainingLoop resumeRun(ImageDataset dataset) {
-        checkResumeOptions();
+        resumable();
         return TrainingLoop.resume(resume, dataset, kimg);
     }
 
-    private void checkResumeOptions() {
+    /**
+     * The snapshot a resume starts from, after checking that the options given other than --kimg and --minutes
+     * would leave its config as it is.
+     */
+    private TrainingLoop.Resumable resumable() {
         if (!Files.exists(resume)) {
             throw new StyleGanInputException(resume + ": no such run directory or snapshot");
         }
-        if (resolution != null || seed != null || mirror != null || loss != null || gamma != null || lr != null
-                || mixing != null || noProgressive || tickKimg != null || snapshotTicks != null || gridSize != null || batch != null
-                || lodKimg != null || emaKimg != null || lrRampdown != null || r1Interval != null || mbstdGroup != null
-                || mbstdFeatures != null || pack != null || workers != null || batchRound != null) {
-            throw new StyleGanInputException("--resume continues a run with its own config; only --kimg and --minutes may be given");
+        if (preset != null || configFile != null) {
+            throw new StyleGanInputException("--resume continues a run with its own config; --preset and --config "
+                    + "start new runs");
         }
+        TrainingLoop.Resumable found = TrainingLoop.findResumable(resume);
+        TrainingConfig stored = found.config();
+        TrainingConfig requested = withOptions(stored).toBuilder().totalKimg(stored.totalKimg()).build();
+        List<String> changed = stored.differences(requested);
+        if (!changed.isEmpty() || "auto".equalsIgnoreCase(batchRound)) {
+            throw new StyleGanInputException("--resume continues a run with its own config; only --kimg and --minutes "
+                    + "may change it" + (changed.isEmpty() ? "" : " (given: " + String.join(", ", changed) + ")")
+                    + "; to change more, start a new run with --config " + resume.resolve(TrainingLoop.CONFIG_FILE));
+        }
+        return found;
     }
 
     private int train(TrainingLoop loop, PrintWriter out) throws Exception {
@@ -343,47 +334,56 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private int trainAndReport(TrainingLoop loop, PrintWriter out, AtomicBoolean stop) throws Exception {
-        List<String> notes = new ArrayList<>();
         TrainingLoop.Result result;
-        try (ProgressBar bar = Progress.bar("train", Math.round(loop.config().totalKimg * 1000), "img")) {
+        ProgressListener progress;
+        try (ProgressBar bar = Progress.bar("train", Math.round(loop.config().totalKimg() * 1000), "img")) {
             bar.stepTo(loop.state().nimg());
+            progress = new ProgressListener(bar);
             result = loop.run(minutes == null ? null : Duration.ofSeconds(Math.round(minutes * 60)), stop::get,
-                    new TrainingLoop.Listener() {
-                        @Override
-                        public void step(double kimgDone, double totalKimg, double lossG, double lossD) {
-                            bar.stepTo(Math.round(kimgDone * 1000));
-                            bar.setExtraMessage(String.format(" G %.3f D %.3f", lossG, lossD));
-                        }
-
-                        @Override
-                        public void tick(TickStats s) {
-                            notes.add(String.format("tick %d: %.1f kimg, %dx%d, G %.3f, D %.3f, %.1f img/s",
-                                    s.tick(), s.kimg(), s.resolution(), s.resolution(), s.lossG(), s.lossD(),
-                                    s.imagesPerSecond()));
-                        }
-                    });
+                    progress);
         } catch (TrainingDivergedException e) {
-            Path last = org.stylegan4j.train.Snapshots.list(loop.runDir()).stream().findFirst()
-                    .map(org.stylegan4j.train.Snapshots.Found::network).orElse(null);
-            if (last != null) {
-                writeFinal(loop.runDir(), loop.config().gridSize, last, out);
+            Optional<Path> last = Snapshots.list(loop.runDir()).stream().findFirst().map(Snapshots.Found::network);
+            if (last.isPresent()) {
+                writeFinal(loop.runDir(), loop.config().gridSize(), last.get(), out);
             }
             throw new StyleGanInputException(e.getMessage());
         }
         out.printf("%s at %.1f kimg (%s)%n", result.finished() ? "finished" : "stopped", result.state().kimg(),
-                String.join("; ", notes.isEmpty() ? List.of("no complete tick") : notes.subList(Math.max(0, notes.size() - 1), notes.size())));
-        writeFinal(loop.runDir(), loop.config().gridSize, result.lastSnapshot(), out);
+                progress.lastTick == null ? "no complete tick" : progress.lastTick);
+        writeFinal(loop.runDir(), loop.config().gridSize(), result.lastSnapshot(), out);
         return 0;
     }
 
+    /** Moves the progress bar after every minibatch and keeps the last tick's summary line. */
+    private static final class ProgressListener implements TrainingListener {
+        private final ProgressBar bar;
+        private String lastTick;
+
+        ProgressListener(ProgressBar bar) {
+            this.bar = bar;
+        }
+
+        @Override
+        public void onStep(TrainingLoop loop, double lossG, double lossD) {
+            bar.stepTo(loop.state().nimg());
+            bar.setExtraMessage(String.format(" G %.3f D %.3f", lossG, lossD));
+        }
+
+        @Override
+        public void onTick(TrainingLoop loop, TickStats s) {
+            lastTick = String.format("tick %d: %.1f kimg, %dx%d, G %.3f, D %.3f, %.1f img/s", s.tick(), s.kimg(),
+                    s.resolution(), s.resolution(), s.lossG(), s.lossD(), s.imagesPerSecond());
+        }
+    }
+
     /** Copies a snapshot to network-final.safetensors and writes the sample grid and style-mixing figures from it. */
-    private static void writeFinal(Path runDir, int gridSize, Path snapshot, PrintWriter out) throws java.io.IOException {
+    private static void writeFinal(Path runDir, int gridSize, Path snapshot, PrintWriter out) throws IOException {
         Path finalNet = runDir.resolve("network-final.safetensors");
         AtomicFiles.write(finalNet, o -> Files.copy(snapshot, o));
         List<Path> figures;
         Path grid = runDir.resolve("samples-final.png");
         int resolution;
-        try (org.stylegan4j.model.Generator g = org.stylegan4j.io.Checkpoint.loadGenerator(finalNet)) {
+        try (Generator g = Checkpoint.loadGenerator(finalNet)) {
             resolution = g.config().resolution();
             figures = resolution <= MAX_FINAL_FIGURE_RESOLUTION ? writeMixingFigures(g, runDir) : List.of();
             SampleGrid.writeSeeds(g, gridSize, grid);
@@ -398,11 +398,11 @@ public final class TrainCommand implements Callable<Integer> {
             out.printf("style mixing:    not drawn above %dx%d (123 images); `stylegan4j mix --network %s ...` draws it%n",
                     MAX_FINAL_FIGURE_RESOLUTION, MAX_FINAL_FIGURE_RESOLUTION, finalNet);
         }
-        out.printf("losses:          %s, %s%n", runDir.resolve("log.jsonl"), runDir.resolve("loss.png"));
+        out.printf("losses:          %s, %s%n", runDir.resolve(TickLog.FILE), runDir.resolve(LossPlot.FILE));
         out.flush();
     }
 
-    private static List<Path> writeMixingFigures(org.stylegan4j.model.Generator g, Path runDir) {
+    private static List<Path> writeMixingFigures(Generator g, Path runDir) {
         List<Path> files = new ArrayList<>();
         int layers = g.config().numLayers();
         long[] rows = {1, 2, 3, 4, 5};
@@ -414,7 +414,7 @@ public final class TrainCommand implements Callable<Integer> {
             } catch (StyleGanInputException empty) {
                 continue;
             }
-            Path file = runDir.resolve("style-mixing-" + band.name().toLowerCase(java.util.Locale.ROOT) + ".png");
+            Path file = runDir.resolve("style-mixing-" + band.name().toLowerCase(Locale.ROOT) + ".png");
             int batch = Math.min(8, SampleGrid.imagesPerPass(g.config().resolution()));
             Images.writePng(new StyleMixingFigure(g, rows, cols, range).batchSize(batch).render().figure(), file);
             files.add(file);

@@ -126,6 +126,66 @@ class TrainCommandTest {
     }
 
     @Test
+    void aRunStartsFromAConfigJsonAndAResumeRefusesOptionsThatWouldChangeItsConfig() throws IOException {
+        Path data = dataset();
+        Path first = tmp.resolve("first");
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(err, "train", "--data", data.toString(), "--outdir", first.toString(), "--kimg", "0.032",
+                "--tick-kimg", "0.016", "--seed", "7", "--pack", "1", "--mbstd-group", "4", "--lr", "0.002", "--batch", "8"),
+                err.toString());
+        JsonNode stored = JSON.readTree(first.resolve("config.json").toFile());
+        assertEquals(1, stored.get("model").get("discriminator").get("pack").asInt());
+        assertEquals(0.002, stored.get("lrBase").asDouble());
+
+        // a new run from that config.json, one option changed: the same tree but for that option
+        Path second = tmp.resolve("second");
+        assertEquals(0, run(err, "train", "--data", data.toString(), "--config", first.resolve("config.json").toString(),
+                "--outdir", second.toString(), "--seed", "8"), err.toString());
+        JsonNode copied = JSON.readTree(second.resolve("config.json").toFile());
+        assertEquals(8, copied.get("seed").asInt());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) copied).put("seed", 7);
+        assertEquals(stored, copied);
+
+        // resuming with options equal to the run's own is accepted; --kimg extends it
+        assertEquals(0, run(err, "train", "--data", data.toString(), "--resume", first.toString(), "--seed", "7",
+                "--pack", "1", "--kimg", "0.048"), err.toString());
+        assertEquals(3, losses(first).size());
+        String[][] refused = {
+            {"--lr", "0.003"}, {"--pack", "2"}, {"--preset", "small"}, {"--config", first.resolve("config.json").toString()},
+        };
+        String[] expected = {
+            "error: --resume continues a run with its own config; only --kimg and --minutes may change it (given: "
+                    + "lrBase: 0.002 -> 0.003); to change more, start a new run with --config "
+                    + first.resolve("config.json"),
+            "error: --resume continues a run with its own config; only --kimg and --minutes may change it (given: "
+                    + "model.discriminator.pack: 1 -> 2); to change more, start a new run with --config "
+                    + first.resolve("config.json"),
+            "error: --resume continues a run with its own config; --preset and --config start new runs",
+            "error: --resume continues a run with its own config; --preset and --config start new runs",
+        };
+        for (int i = 0; i < refused.length; i++) {
+            StringWriter e = new StringWriter();
+            List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--resume", first.toString()));
+            args.addAll(List.of(refused[i]));
+            assertEquals(2, run(e, args.toArray(String[]::new)), e.toString());
+            assertEquals(expected[i], e.toString().trim());
+        }
+        assertEquals(3, losses(first).size(), "a refused resume trains nothing");
+
+        StringWriter both = new StringWriter();
+        assertEquals(2, run(both, "train", "--data", data.toString(), "--config", first.resolve("config.json").toString(),
+                "--preset", "ffhq", "--outdir", tmp.resolve("both").toString()));
+        assertEquals("error: give --preset or --config, not both", both.toString().trim());
+        Path broken = Files.writeString(tmp.resolve("broken.json"), "{\"model\": 3}");
+        StringWriter bad = new StringWriter();
+        assertEquals(2, run(bad, "train", "--data", data.toString(), "--config", broken.toString(),
+                "--outdir", tmp.resolve("bad").toString()));
+        assertEquals("error: " + broken + ": not a training config (expected a JSON object with a model)",
+                bad.toString().trim());
+        assertTrue(Files.notExists(tmp.resolve("both")) && Files.notExists(tmp.resolve("bad")));
+    }
+
+    @Test
     void badTrainingInputsGiveOneLineAndExitCode2() throws IOException {
         Path data = dataset();
         Path other = Files.createDirectories(tmp.resolve("mixed"));

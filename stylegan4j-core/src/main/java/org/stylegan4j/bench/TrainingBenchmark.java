@@ -13,6 +13,7 @@ import org.stylegan4j.train.ResidentMemory;
 import org.stylegan4j.train.TrainingConfig;
 import org.stylegan4j.train.TrainingStep;
 
+import java.util.Map;
 import java.util.Random;
 import java.util.function.IntConsumer;
 
@@ -61,11 +62,9 @@ public final class TrainingBenchmark {
      */
     public static Result run(ModelConfig model, int batch, int warmup, int passes, int soakIterations, int workers,
                              IntConsumer progress, boolean profile) {
-        TrainingConfig withR1 = TrainingConfig.preset("ffhq", model);
-        withR1.workers = workers;
-        TrainingConfig withoutR1 = TrainingConfig.preset("ffhq", model);
-        withoutR1.workers = workers;
-        withoutR1.r1Gamma = 0;
+        TrainingConfig withR1 = TrainingConfig.preset("ffhq", model).toBuilder().workers(workers).minibatchBase(batch)
+                .minibatchDict(Map.of()).build();
+        TrainingConfig withoutR1 = withR1.toBuilder().r1Gamma(0).build();
         try (Generator g = new Generator(model, 1); Discriminator d = new Discriminator(model, 2);
              Adam adamG = Adam.official(g.parameters()); Adam adamD = Adam.official(d.parameters());
              NDManager m = Engines.newManager();
@@ -74,7 +73,7 @@ public final class TrainingBenchmark {
             int res = model.resolution();
             NDArray reals = m.randomUniform(-1f, 1f, new Shape(batch, model.numChannels(), res, res));
             Random rng = new Random(0);
-            double lr = withR1.lrBase;
+            double lr = withR1.lrBase();
             double tD = Timing.medianSeconds(warmup, passes, () -> scoped(m, s -> step.discriminatorStep(s, reals, 0, rng, lr, 0)));
             double tD0 = Timing.medianSeconds(warmup, passes, () -> scoped(m, s -> stepNoR1.discriminatorStep(s, reals, 0, rng, lr, 0)));
             double tG = Timing.medianSeconds(warmup, passes, () -> scoped(m, s -> step.generatorStep(s, batch, 0, rng, lr)));

@@ -36,50 +36,14 @@ public final class Discriminator implements AutoCloseable {
     private final Dense dense1;
 
     /**
-     * What the discriminator does beyond the architecture of the model config.
+     * Builds a freshly initialised discriminator with the official tensors in the official order, and the
+     * minibatch-stddev and packing options of {@link ModelConfig#discriminator()}.
      *
-     * @param stddevGroupSize samples per minibatch-stddev group (the official 4, or larger for a stronger
-     *                        diversity signal, as stylegan2-ada's small-data configurations use)
-     * @param stddevFeatures minibatch-stddev features (the official 1); the 4x4 convolution takes that many
-     *                       extra input channels, which must divide the channels at 4x4
-     * @param pack images scored together as one input (PacGAN, Lin et al. 2018; 1 = the paper): fromRGB takes
-     *             pack times the image channels and a minibatch of N images gets N / pack scores
-     */
-    public record Options(int stddevGroupSize, int stddevFeatures, int pack) {
-
-        /** The official discriminator: groups of 4, one stddev feature, no packing. */
-        public static final Options OFFICIAL = new Options(MinibatchStddev.GROUP_SIZE, MinibatchStddev.NUM_FEATURES, 1);
-    }
-
-    /**
-     * Builds a freshly initialised discriminator with the official tensors in the official order.
-     *
-     * @param config architecture (resolution, channels, feature maps)
+     * @param config architecture (resolution, channels, feature maps, discriminator options)
      * @param seed seed of the initial weights
      */
     public Discriminator(ModelConfig config, long seed) {
-        this(config, seed, Options.OFFICIAL);
-    }
-
-    /**
-     * Builds a freshly initialised discriminator with chosen minibatch-stddev and packing options.
-     *
-     * @param config architecture (resolution, channels, feature maps)
-     * @param seed seed of the initial weights
-     * @param options minibatch-stddev group and features, packing
-     */
-    public Discriminator(ModelConfig config, long seed, Options options) {
-        if (options.stddevGroupSize() < 1) {
-            throw new IllegalArgumentException("the minibatch-stddev group size must be positive, got "
-                    + options.stddevGroupSize());
-        }
-        if (options.stddevFeatures() < 1 || config.nf(1) % options.stddevFeatures() != 0) {
-            throw new IllegalArgumentException("the minibatch-stddev features must divide the " + config.nf(1)
-                    + " channels at 4x4, got " + options.stddevFeatures());
-        }
-        if (options.pack() < 1) {
-            throw new IllegalArgumentException("the pack size must be positive, got " + options.pack());
-        }
+        DiscriminatorConfig options = config.discriminator();
         this.stddevGroupSize = options.stddevGroupSize();
         this.stddevFeatures = options.stddevFeatures();
         this.pack = options.pack();
@@ -98,11 +62,6 @@ public final class Discriminator implements AutoCloseable {
         conv4x4 = new Conv2d(store, "4x4.Conv", nf1 + stddevFeatures, nf1, 3, EqualizedLr.RELU_GAIN, true);
         dense0 = new Dense(store, "4x4.Dense0", nf1 * 16, config.nf(0), EqualizedLr.RELU_GAIN, 1.0, true);
         dense1 = new Dense(store, "4x4.Dense1", config.nf(0), 1, 1.0, 1.0, true);
-    }
-
-    /** @return the minibatch-stddev and packing options it was built with */
-    public Options options() {
-        return new Options(stddevGroupSize, stddevFeatures, pack);
     }
 
     /** @return images per score (1 unless packing) */

@@ -25,6 +25,8 @@ import java.util.Locale;
  * @param useNoise per-pixel noise inputs B (row E on)
  * @param usePixelNorm pixel norm in the layer epilogue (the traditional generator of row B)
  * @param styleMixingProb probability of the mixing regulariser in training (row F: 0.9)
+ * @param discriminator the discriminator's minibatch-stddev and packing options (absent in the JSON of checkpoints
+ *                      written before it was part of the model: the official ones)
  */
 public record ModelConfig(
         String preset,
@@ -42,7 +44,8 @@ public record ModelConfig(
         boolean useStyles,
         boolean useNoise,
         boolean usePixelNorm,
-        double styleMixingProb) {
+        double styleMixingProb,
+        DiscriminatorConfig discriminator) {
 
     /** Largest latent, dlatent, mapping and feature-map width accepted (the official networks use 512). */
     public static final int MAX_WIDTH = 8192;
@@ -59,11 +62,14 @@ public record ModelConfig(
     public static final List<String> PRESETS = List.of("ffhq", "B", "C", "D", "E", "F", "small");
 
     /**
-     * Validates the record (resolution, sizes, depths, widths up to {@link #MAX_WIDTH}) and the model's size
-     * ({@link #parameterCount()} up to {@link #maxParameters()}) before any network is built; throws
-     * {@link StyleGanInputException}.
+     * Validates the record (resolution, sizes, depths, widths up to {@link #MAX_WIDTH}, minibatch-stddev features
+     * that divide the channels at 4x4) and the model's size ({@link #parameterCount()} up to
+     * {@link #maxParameters()}) before any network is built; throws {@link StyleGanInputException}.
      */
     public ModelConfig {
+        if (discriminator == null) {
+            discriminator = DiscriminatorConfig.OFFICIAL;
+        }
         if (resolution < 8 || resolution > 1024 || Integer.bitCount(resolution) != 1) {
             throw new StyleGanInputException("resolution must be a power of two between 8 and 1024, got " + resolution);
         }
@@ -99,8 +105,13 @@ public record ModelConfig(
             throw new StyleGanInputException("fmap_base " + fmapBase + " with fmap_decay " + fmapDecay
                     + " leaves no feature maps at " + resolution + "x" + resolution);
         }
+        int nf1 = featureMaps(fmapBase, fmapDecay, fmapMax, 1);
+        if (nf1 % discriminator.stddevFeatures() != 0) {
+            throw new StyleGanInputException("stddevFeatures (--mbstd-features) must divide the discriminator's " + nf1
+                    + " channels at 4x4, got " + discriminator.stddevFeatures());
+        }
         long count = parameterCount(resolution, numChannels, latentSize, dlatentSize, mappingLayers, mappingFmaps,
-                fmapBase, fmapDecay, fmapMax, constInput, useStyles, useNoise);
+                fmapBase, fmapDecay, fmapMax, constInput, useStyles, useNoise, discriminator);
         long limit = maxParameters();
         if (count > limit) {
             throw new StyleGanInputException(String.format(Locale.ROOT, "model too large: generator and "
@@ -128,19 +139,20 @@ public record ModelConfig(
 
     /**
      * Tensor elements of the generator (mapping, synthesis, noise maps and w average) and of the discriminator
-     * with the official minibatch-stddev options, computed in long arithmetic without building either network;
+     * (with its packing and minibatch-stddev features), computed in long arithmetic without building either network;
      * the budget the constructor checks.
      *
      * @return the parameter count
      */
     public long parameterCount() {
         return parameterCount(resolution, numChannels, latentSize, dlatentSize, mappingLayers, mappingFmaps,
-                fmapBase, fmapDecay, fmapMax, constInput, useStyles, useNoise);
+                fmapBase, fmapDecay, fmapMax, constInput, useStyles, useNoise, discriminator);
     }
 
     private static long parameterCount(int resolution, int channels, long latent, long dlatent, int mappingLayers,
                                        long mappingFmaps, int fmapBase, double fmapDecay, int fmapMax,
-                                       boolean constInput, boolean useStyles, boolean useNoise) {
+                                       boolean constInput, boolean useStyles, boolean useNoise,
+                                       DiscriminatorConfig disc) {
         int r = Integer.numberOfTrailingZeros(resolution);
         long total = dlatent;
         for (int i = 0; i < mappingLayers; i++) {
@@ -154,14 +166,15 @@ public record ModelConfig(
         total += constInput ? nf1 * 16 : dlatent * nf1 * 16;
         total += 2 * nf1 * epilogue + nf1 * nf1 * 9 + nf1 * channels + channels;
         total += 2 * (useNoise ? 16 : 0);
-        long d = channels * nf1 + nf1 + (nf1 + 1) * nf1 * 9 + nf1 + nf1 * 16 * nf0 + nf0 + nf0 + 1;
+        long dIn = (long) channels * disc.pack();
+        long d = dIn * nf1 + nf1 + (nf1 + disc.stddevFeatures()) * nf1 * 9 + nf1 + nf1 * 16 * nf0 + nf0 + nf0 + 1;
         for (int res = 3; res <= r; res++) {
             long in = featureMaps(fmapBase, fmapDecay, fmapMax, res - 2);
             long out = featureMaps(fmapBase, fmapDecay, fmapMax, res - 1);
             long side = 1L << res;
             total += in * out * 9 + out * out * 9 + 2 * out * epilogue + out * channels + channels
                     + (useNoise ? 2 * side * side : 0);
-            d += channels * out + out + out * out * 9 + out + out * in * 9 + in;
+            d += dIn * out + out + out * out * 9 + out + out * in * 9 + in;
         }
         return total + d;
     }
@@ -178,7 +191,7 @@ public record ModelConfig(
      */
     public static ModelConfig official(int resolution) {
         return new ModelConfig("ffhq", resolution, 3, 512, 512, 8, 512, 0.01, 8192, 1.0, 512,
-                true, true, true, false, 0.9);
+                true, true, true, false, 0.9, DiscriminatorConfig.OFFICIAL);
     }
 
     /**
@@ -189,36 +202,35 @@ public record ModelConfig(
      * its first use), a narrow network sized for training small images (up to 64x64, grayscale or colour) on a
      * CPU in minutes, with a 2-layer mapping network (paper
      * Table 4 varies the depth; a deep mapping at lr multiplier 0.01 maps latents to nearly the same w at
-     * initialisation and barely moves in a run of minutes, and short runs then collapse to one digit) and no
-     * style-mixing regularisation (as row E; with it a run of minutes learns digits more slowly, see the README).
+     * initialisation and barely moves in a run of minutes, and short runs then collapse to one digit), no
+     * style-mixing regularisation (as row E; with it a run of minutes learns digits more slowly, see
+     * docs/digits-preset.md) and a discriminator that scores packs of 2 images with minibatch-stddev groups of 32.
      *
      * @param name preset name (case-insensitive for the row letters)
      * @param resolution output resolution
      * @return the config
      */
     public static ModelConfig preset(String name, int resolution) {
-        ModelConfig f = official(resolution);
+        Builder f = official(resolution).toBuilder();
         switch (name.toUpperCase(Locale.ROOT)) {
             case "FFHQ":
-                return f;
+                return f.build();
             case "F":
-                return f.withPreset("F");
+                return f.preset("F").build();
             case "E":
-                return new ModelConfig("E", resolution, 3, 512, 512, 8, 512, 0.01, 8192, 1.0, 512,
-                        true, true, true, false, 0.0);
+                return f.preset("E").styleMixingProb(0).build();
             case "D":
-                return new ModelConfig("D", resolution, 3, 512, 512, 8, 512, 0.01, 8192, 1.0, 512,
-                        true, true, false, false, 0.0);
+                return f.preset("D").styleMixingProb(0).useNoise(false).build();
             case "C":
-                return new ModelConfig("C", resolution, 3, 512, 512, 8, 512, 0.01, 8192, 1.0, 512,
-                        false, true, false, false, 0.0);
+                return f.preset("C").styleMixingProb(0).useNoise(false).constInput(false).build();
             case "B":
-                return new ModelConfig("B", resolution, 3, 512, 512, 0, 512, 0.01, 8192, 1.0, 512,
-                        false, false, false, true, 0.0);
+                return f.preset("B").styleMixingProb(0).useNoise(false).constInput(false).useStyles(false)
+                        .mappingLayers(0).usePixelNorm(true).build();
             case "SMALL":
             case "DIGITS":
-                return new ModelConfig("small", resolution, 1, 128, 128, 2, 128, 0.01, 512, 1.0, 128,
-                        true, true, true, false, 0.0);
+                return f.preset("small").numChannels(1).latentSize(128).dlatentSize(128).mappingLayers(2)
+                        .mappingFmaps(128).fmapBase(512).fmapMax(128).styleMixingProb(0)
+                        .discriminator(new DiscriminatorConfig(32, 1, 2)).build();
             default:
                 throw new StyleGanInputException("unknown preset '" + name + "' (known: " + String.join(", ", PRESETS) + ")");
         }
@@ -244,14 +256,17 @@ public record ModelConfig(
         return featureMaps(fmapBase, fmapDecay, fmapMax, stage);
     }
 
+    /** @return a builder holding this config's values */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
     /**
      * @param name new preset label
      * @return a copy with another preset label
      */
     public ModelConfig withPreset(String name) {
-        return new ModelConfig(name, resolution, numChannels, latentSize, dlatentSize, mappingLayers, mappingFmaps,
-                mappingLrMul, fmapBase, fmapDecay, fmapMax, constInput, useStyles, useNoise, usePixelNorm,
-                styleMixingProb);
+        return toBuilder().preset(name).build();
     }
 
     /**
@@ -259,9 +274,7 @@ public record ModelConfig(
      * @return a copy at another resolution
      */
     public ModelConfig withResolution(int res) {
-        return new ModelConfig(preset, res, numChannels, latentSize, dlatentSize, mappingLayers, mappingFmaps,
-                mappingLrMul, fmapBase, fmapDecay, fmapMax, constInput, useStyles, useNoise, usePixelNorm,
-                styleMixingProb);
+        return toBuilder().resolution(res).build();
     }
 
     /**
@@ -269,9 +282,7 @@ public record ModelConfig(
      * @return a copy with another number of image channels
      */
     public ModelConfig withChannels(int channels) {
-        return new ModelConfig(preset, resolution, channels, latentSize, dlatentSize, mappingLayers, mappingFmaps,
-                mappingLrMul, fmapBase, fmapDecay, fmapMax, constInput, useStyles, useNoise, usePixelNorm,
-                styleMixingProb);
+        return toBuilder().numChannels(channels).build();
     }
 
     /**
@@ -279,8 +290,170 @@ public record ModelConfig(
      * @return a copy with another mapping depth (Table 4)
      */
     public ModelConfig withMappingLayers(int depth) {
-        return new ModelConfig(preset, resolution, numChannels, latentSize, dlatentSize, depth, mappingFmaps,
-                mappingLrMul, fmapBase, fmapDecay, fmapMax, constInput, useStyles, useNoise, usePixelNorm,
-                styleMixingProb);
+        return toBuilder().mappingLayers(depth).build();
+    }
+
+    /**
+     * @param d the discriminator's options
+     * @return a copy with another discriminator
+     */
+    public ModelConfig withDiscriminator(DiscriminatorConfig d) {
+        return toBuilder().discriminator(d).build();
+    }
+
+    /**
+     * Collects the values of a {@link ModelConfig}; {@link #build()} validates them. Each setter is named after
+     * the record component it sets.
+     */
+    public static final class Builder {
+        private String preset;
+        private int resolution;
+        private int numChannels;
+        private int latentSize;
+        private int dlatentSize;
+        private int mappingLayers;
+        private int mappingFmaps;
+        private double mappingLrMul;
+        private int fmapBase;
+        private double fmapDecay;
+        private int fmapMax;
+        private boolean constInput;
+        private boolean useStyles;
+        private boolean useNoise;
+        private boolean usePixelNorm;
+        private double styleMixingProb;
+        private DiscriminatorConfig discriminator;
+
+        private Builder(ModelConfig c) {
+            preset = c.preset;
+            resolution = c.resolution;
+            numChannels = c.numChannels;
+            latentSize = c.latentSize;
+            dlatentSize = c.dlatentSize;
+            mappingLayers = c.mappingLayers;
+            mappingFmaps = c.mappingFmaps;
+            mappingLrMul = c.mappingLrMul;
+            fmapBase = c.fmapBase;
+            fmapDecay = c.fmapDecay;
+            fmapMax = c.fmapMax;
+            constInput = c.constInput;
+            useStyles = c.useStyles;
+            useNoise = c.useNoise;
+            usePixelNorm = c.usePixelNorm;
+            styleMixingProb = c.styleMixingProb;
+            discriminator = c.discriminator;
+        }
+
+        /** Sets the preset label; returns this builder. */
+        public Builder preset(String v) {
+            preset = v;
+            return this;
+        }
+
+        /** Sets the output resolution; returns this builder. */
+        public Builder resolution(int v) {
+            resolution = v;
+            return this;
+        }
+
+        /** Sets the image channels; returns this builder. */
+        public Builder numChannels(int v) {
+            numChannels = v;
+            return this;
+        }
+
+        /** Sets the size of z; returns this builder. */
+        public Builder latentSize(int v) {
+            latentSize = v;
+            return this;
+        }
+
+        /** Sets the size of w; returns this builder. */
+        public Builder dlatentSize(int v) {
+            dlatentSize = v;
+            return this;
+        }
+
+        /** Sets the mapping depth; returns this builder. */
+        public Builder mappingLayers(int v) {
+            mappingLayers = v;
+            return this;
+        }
+
+        /** Sets the mapping width; returns this builder. */
+        public Builder mappingFmaps(int v) {
+            mappingFmaps = v;
+            return this;
+        }
+
+        /** Sets the mapping learning-rate multiplier; returns this builder. */
+        public Builder mappingLrMul(double v) {
+            mappingLrMul = v;
+            return this;
+        }
+
+        /** Sets the feature-map base; returns this builder. */
+        public Builder fmapBase(int v) {
+            fmapBase = v;
+            return this;
+        }
+
+        /** Sets the feature-map decay; returns this builder. */
+        public Builder fmapDecay(double v) {
+            fmapDecay = v;
+            return this;
+        }
+
+        /** Sets the maximum feature maps; returns this builder. */
+        public Builder fmapMax(int v) {
+            fmapMax = v;
+            return this;
+        }
+
+        /** Sets the learned constant input; returns this builder. */
+        public Builder constInput(boolean v) {
+            constInput = v;
+            return this;
+        }
+
+        /** Sets the AdaIN styles; returns this builder. */
+        public Builder useStyles(boolean v) {
+            useStyles = v;
+            return this;
+        }
+
+        /** Sets the noise inputs; returns this builder. */
+        public Builder useNoise(boolean v) {
+            useNoise = v;
+            return this;
+        }
+
+        /** Sets the pixel norm; returns this builder. */
+        public Builder usePixelNorm(boolean v) {
+            usePixelNorm = v;
+            return this;
+        }
+
+        /** Sets the style-mixing probability; returns this builder. */
+        public Builder styleMixingProb(double v) {
+            styleMixingProb = v;
+            return this;
+        }
+
+        /** Sets the the discriminator's options; returns this builder. */
+        public Builder discriminator(DiscriminatorConfig v) {
+            discriminator = v;
+            return this;
+        }
+
+        /**
+         * @return the validated config
+         * @throws StyleGanInputException naming the first invalid value
+         */
+        public ModelConfig build() {
+            return new ModelConfig(preset, resolution, numChannels, latentSize, dlatentSize, mappingLayers,
+                    mappingFmaps, mappingLrMul, fmapBase, fmapDecay, fmapMax, constInput, useStyles, useNoise,
+                    usePixelNorm, styleMixingProb, discriminator);
+        }
     }
 }

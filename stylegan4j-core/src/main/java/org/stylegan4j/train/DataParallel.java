@@ -60,7 +60,7 @@ final class DataParallel implements AutoCloseable {
         discriminators[0] = d;
         for (int k = 1; k < workers; k++) {
             generators[k] = new Generator(g.config(), 0);
-            discriminators[k] = new Discriminator(d.config(), 0, d.options());
+            discriminators[k] = new Discriminator(d.config(), 0);
         }
         if (workers == 1) {
             pool = null;

@@ -1,7 +1,6 @@
 package org.stylegan4j.train;
 
 import ai.djl.ndarray.NDArray;
-import org.stylegan4j.StyleGanInputException;
 import org.stylegan4j.model.Discriminator;
 
 import java.util.Random;
@@ -43,21 +42,17 @@ public interface GanLoss {
                                         double penaltyScale);
 
     /**
-     * @param name {@code logistic} (non-saturating G, logistic D + R1, the paper's FFHQ setting) or {@code wgan-gp}
+     * @param kind {@code LOGISTIC} (non-saturating G, logistic D + R1, the paper's FFHQ setting) or {@code WGAN_GP}
      * @param r1Gamma R1 weight gamma (10)
      * @param wganLambda WGAN-GP weight lambda (10)
      * @param wganEpsilon WGAN drift weight epsilon (0.001)
      * @return the loss
      */
-    static GanLoss of(String name, double r1Gamma, double wganLambda, double wganEpsilon) {
-        switch (name) {
-            case "logistic":
-                return new LogisticR1Loss(r1Gamma);
-            case "wgan-gp":
-                return new WganGpLoss(wganLambda, wganEpsilon);
-            default:
-                throw new StyleGanInputException("unknown loss '" + name + "' (expected logistic or wgan-gp)");
-        }
+    static GanLoss of(TrainingConfig.Loss kind, double r1Gamma, double wganLambda, double wganEpsilon) {
+        return switch (kind) {
+            case LOGISTIC -> new LogisticR1Loss(r1Gamma);
+            case WGAN_GP -> new WganGpLoss(wganLambda, wganEpsilon);
+        };
     }
 
     /**

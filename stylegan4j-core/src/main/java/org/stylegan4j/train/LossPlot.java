@@ -5,29 +5,35 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.stylegan4j.data.Images;
 
-import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
-/** The loss curves of a run (G, D and the gradient penalty against kimg), drawn with XChart. */
-public final class LossPlot {
+/**
+ * Draws {@code loss.png} after every tick: the loss curves of a run (G, D and the gradient penalty against kimg),
+ * drawn with XChart.
+ */
+public final class LossPlot implements TrainingListener {
 
-    private LossPlot() {
+    /** Name of the plot in the run directory. */
+    public static final String FILE = "loss.png";
+
+    private final List<TickStats> ticks = new ArrayList<>();
+
+    @Override
+    public void onStart(TrainingLoop loop) {
+        ticks.clear();
+        ticks.addAll(TickLog.read(loop.runDir(), loop.state().kimg()));
     }
 
-    /**
-     * @param ticks the run's ticks so far
-     * @param file PNG to write (atomically)
-     */
-    public static void write(List<TickStats> ticks, Path file) {
-        if (ticks.isEmpty()) {
-            return;
-        }
+    @Override
+    public void onTick(TrainingLoop loop, TickStats stats) {
+        ticks.add(stats);
         XYChart chart = new XYChartBuilder().width(800).height(450).title("stylegan4j training losses")
                 .xAxisTitle("kimg").yAxisTitle("loss").build();
         double[] kimg = ticks.stream().mapToDouble(TickStats::kimg).toArray();
         chart.addSeries("G loss", kimg, ticks.stream().mapToDouble(TickStats::lossG).toArray());
         chart.addSeries("D loss", kimg, ticks.stream().mapToDouble(TickStats::lossD).toArray());
         chart.addSeries("penalty", kimg, ticks.stream().mapToDouble(TickStats::penalty).toArray());
-        Images.writePng(BitmapEncoder.getBufferedImage(chart), file);
+        Images.writePng(BitmapEncoder.getBufferedImage(chart), loop.runDir().resolve(FILE));
     }
 }

@@ -20,22 +20,22 @@ public record Schedule(double lod, int resolution, int minibatch, double learnin
      * @return the schedule at that point
      */
     public static Schedule at(TrainingConfig c, double kimg) {
-        int r = c.model.resolutionLog2();
+        int r = c.model().resolutionLog2();
         double lod = 0;
-        if (c.progressive) {
-            double phaseDur = c.lodTrainingKimg + c.lodTransitionKimg;
+        if (c.progressive()) {
+            double phaseDur = c.lodTrainingKimg() + c.lodTransitionKimg();
             long phaseIdx = phaseDur > 0 ? (long) Math.floor(kimg / phaseDur) : 0;
             double phaseKimg = kimg - phaseIdx * phaseDur;
-            lod = r - Math.floor(Math.log(c.lodInitialResolution) / Math.log(2)) - phaseIdx;
-            if (c.lodTransitionKimg > 0) {
-                lod -= Math.max(phaseKimg - c.lodTrainingKimg, 0) / c.lodTransitionKimg;
+            lod = r - Math.floor(Math.log(c.lodInitialResolution()) / Math.log(2)) - phaseIdx;
+            if (c.lodTransitionKimg() > 0) {
+                lod -= Math.max(phaseKimg - c.lodTrainingKimg(), 0) / c.lodTransitionKimg();
             }
             lod = Math.max(lod, 0);
         }
         int res = 1 << (r - (int) Math.floor(lod));
-        int mb = c.minibatchDict.getOrDefault(res, c.minibatchBase);
-        double lr = c.lrDict.getOrDefault(res, c.lrBase) * rampdown(c, kimg);
-        double tick = c.tickKimgDict.getOrDefault(res, c.tickKimgBase);
+        int mb = c.minibatchDict().getOrDefault(res, c.minibatchBase());
+        double lr = c.lrDict().getOrDefault(res, c.lrBase()) * rampdown(c, kimg);
+        double tick = c.tickKimgDict().getOrDefault(res, c.tickKimgBase());
         return new Schedule(lod, res, mb, lr, tick);
     }
 
@@ -46,8 +46,8 @@ public record Schedule(double lod, int resolution, int minibatch, double learnin
      *         0.5 (1 - cos(pi * remaining / ramp)), down to 0 at {@code totalKimg}
      */
     static double rampdown(TrainingConfig c, double kimg) {
-        double ramp = c.lrRampdown * c.totalKimg;
-        double remaining = c.totalKimg - kimg;
+        double ramp = c.lrRampdown() * c.totalKimg();
+        double remaining = c.totalKimg() - kimg;
         if (!(ramp > 0) || remaining >= ramp) {
             return 1;
         }

@@ -41,6 +41,17 @@ public final class Snapshots {
     private Snapshots() {
     }
 
+    /** A snapshot of another architecture than the run resuming from it: no other snapshot of the run can help. */
+    public static final class IncompatibleSnapshotException extends StyleGanInputException {
+
+        private static final long serialVersionUID = 1L;
+
+        /** @param message names the snapshot and both architectures */
+        public IncompatibleSnapshotException(String message) {
+            super(message);
+        }
+    }
+
     /**
      * @param runDir run directory
      * @param kimg thousands of images
@@ -79,7 +90,7 @@ public final class Snapshots {
         meta.put("kimg", Double.toString(state.kimg()));
         meta.put(STATE_KEY, json(state));
         meta.put(CONFIG_KEY, json(config));
-        Checkpoint.save(network, config.model, nets, optimizer, meta);
+        Checkpoint.save(network, config.model(), nets, optimizer, meta);
         return network;
     }
 
@@ -145,15 +156,11 @@ public final class Snapshots {
         if (text == null) {
             throw new StyleGanInputException(stateFile + ": not a stylegan4j training state (no training config)");
         }
-        try {
-            return JSON.readValue(text, TrainingConfig.class);
-        } catch (JsonProcessingException e) {
-            throw new StyleGanInputException(stateFile + ": training config is not valid (" + e.getOriginalMessage() + ")");
-        }
+        return TrainingConfig.fromJson(text, stateFile.toString());
     }
 
     /**
-     * Loads a snapshot pair into freshly built networks and optimizers of the same config.
+     * Loads a snapshot into freshly built networks and optimizers of the same config.
      *
      * @param found the snapshot
      * @param model the architecture the run uses
@@ -163,15 +170,18 @@ public final class Snapshots {
      * @param adamG G's optimizer to fill
      * @param adamD D's optimizer to fill
      * @return the counters
+     * @throws IncompatibleSnapshotException if the snapshot's model (as its training config records it) is not
+     *         {@code model}
      */
     public static TrainingState load(Found found, ModelConfig model, Generator g, Generator gEma, Discriminator d,
                                      Adam adamG, Adam adamD) {
-        Checkpoint.Loaded net = Checkpoint.read(found.network());
-        if (!net.config().equals(model)) {
-            throw new StyleGanInputException(found.network() + " was trained with another model config ("
-                    + net.config().preset() + ", " + net.config().resolution() + "x" + net.config().resolution()
+        ModelConfig stored = readConfig(found.state()).model();
+        if (!stored.equals(model)) {
+            throw new IncompatibleSnapshotException(found.network() + " was trained with another model config ("
+                    + stored.preset() + ", " + stored.resolution() + "x" + stored.resolution()
                     + ") than this run (" + model.preset() + ", " + model.resolution() + "x" + model.resolution() + ")");
         }
+        Checkpoint.Loaded net = Checkpoint.read(found.network());
         net.loadInto(Checkpoint.G, g.parameters());
         net.loadInto(Checkpoint.G_EMA, gEma.parameters());
         net.loadInto(Checkpoint.D, d.parameters());

@@ -4,14 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stylegan4j.StyleGanInputException;
 import org.stylegan4j.data.BatchLoader;
 import org.stylegan4j.data.ImageDataset;
-import org.stylegan4j.data.Images;
 import org.stylegan4j.io.AtomicFiles;
 import org.stylegan4j.model.Discriminator;
 import org.stylegan4j.model.Generator;
@@ -22,10 +19,8 @@ import org.stylegan4j.nn.Tensors;
 import org.stylegan4j.nn.Upscale2d;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +30,8 @@ import java.util.function.BooleanSupplier;
 /**
  * StyleGAN's training loop (appendix C): alternating D and G steps with Adam, progressive growing
  * with fade-in, the generator's moving average, style-mixing regularisation, the tracked average of
- * w, ticks with logs and sample grids, and atomic snapshots from which a run resumes exactly.
+ * w, ticks, and atomic snapshots from which a run resumes exactly. Logs, sample grids, the loss plot and
+ * scheduled snapshots are {@link TrainingListener}s.
  * Networks run at the native resolution of the current level of detail (the official networks run
  * on nearest-upscaled images, which is the same computation done 4^floor(lod) times over; R1 and
  * WGAN-GP are rescaled to match).
@@ -43,29 +39,6 @@ import java.util.function.BooleanSupplier;
 public final class TrainingLoop implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
-    private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
-
-    /** Receives progress as the loop runs. */
-    public interface Listener {
-        /**
-         * After every minibatch.
-         *
-         * @param kimg thousands of images so far
-         * @param totalKimg length of the run
-         * @param lossG latest generator loss
-         * @param lossD latest discriminator loss
-         */
-        default void step(double kimg, double totalKimg, double lossG, double lossD) {
-        }
-
-        /** @param stats the tick just finished */
-        default void tick(TickStats stats) {
-        }
-
-        /** @param file the network snapshot just written */
-        default void snapshot(Path file) {
-        }
-    }
 
     /**
      * How a run ended.
@@ -86,11 +59,14 @@ public final class TrainingLoop implements AutoCloseable {
     private final Adam adamG;
     private final Adam adamD;
     private final TrainingStep steps;
-    private final List<TickStats> ticks = new ArrayList<>();
+    private final List<TrainingListener> listeners = new ArrayList<>();
     private TrainingState state;
     private BatchLoader loader;
     private Path lastSnapshot;
     private int nonFiniteSteps;
+
+    /** Name of the run's config in its directory. */
+    public static final String CONFIG_FILE = "config.json";
 
     /** Minibatches in a row with a non-finite loss (their updates skipped) after which the run stops. */
     static final int MAX_NON_FINITE_STEPS = 8;
@@ -99,10 +75,9 @@ public final class TrainingLoop implements AutoCloseable {
         this.config = config;
         this.data = data;
         this.runDir = runDir;
-        this.g = new Generator(config.model, config.seed);
-        this.gEma = new Generator(config.model, config.seed);
-        this.d = new Discriminator(config.model, config.seed + 1,
-                new Discriminator.Options(config.stddevGroupSize, config.stddevFeatures, config.pack));
+        this.g = new Generator(config.model(), config.seed());
+        this.gEma = new Generator(config.model(), config.seed());
+        this.d = new Discriminator(config.model(), config.seed() + 1);
         this.adamG = Adam.official(g.parameters());
         this.adamD = Adam.official(d.parameters());
         this.steps = new TrainingStep(config, g, d, adamG, adamD);
@@ -112,36 +87,36 @@ public final class TrainingLoop implements AutoCloseable {
     /**
      * Starts a new run in an empty (or new) directory.
      *
-     * @param config hyper-parameters (its model must match the data's resolution and channels)
+     * @param config hyper-parameters (validated; its model must match the data's resolution and channels)
      * @param data training images
      * @param runDir run directory
      * @return the loop
      * @throws IOException if the directory cannot be written
      */
     public static TrainingLoop start(TrainingConfig config, ImageDataset data, Path runDir) throws IOException {
-        if (Files.exists(runDir.resolve("config.json"))) {
+        if (Files.exists(runDir.resolve(CONFIG_FILE))) {
             throw new StyleGanInputException(runDir + " already holds a training run; resume it with --resume "
                     + runDir + " or choose another --outdir");
         }
         checkStart(config, data);
         Files.createDirectories(runDir);
         TrainingLoop loop = new TrainingLoop(config, data, runDir);
-        AtomicFiles.writeString(runDir.resolve("config.json"),
-                JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
+        AtomicFiles.writeString(runDir.resolve(CONFIG_FILE), config.toJson());
         return loop;
     }
 
     /**
-     * Everything {@link #start} checks before it writes anything: the data matches the model, every minibatch
-     * splits into workers, rounds, packs and groups, the device is there, and every phase fits in its memory.
+     * Everything {@link #start} checks before it writes anything: the config is valid
+     * ({@link TrainingConfig#validate()}), the data matches the model, the device is there, and every phase fits in
+     * its memory.
      *
      * @param config the run's hyper-parameters
      * @param data its training images
      * @throws StyleGanInputException naming the problem and the fix
      */
     public static void checkStart(TrainingConfig config, ImageDataset data) {
+        config.validate();
         checkData(config, data);
-        config.checkMinibatches();
         TrainingPlan plan = plan(config, data);
         plan.check(plan.phases(), TrainingPlan.Resources.detect());
     }
@@ -157,9 +132,8 @@ public final class TrainingLoop implements AutoCloseable {
     public static TrainingPlan plan(TrainingConfig config, ImageDataset data) {
         long gParams;
         long dParams;
-        try (Generator g = new Generator(config.model, 0);
-             Discriminator d = new Discriminator(config.model, 0,
-                     new Discriminator.Options(config.stddevGroupSize, config.stddevFeatures, config.pack))) {
+        try (Generator g = new Generator(config.model(), 0);
+             Discriminator d = new Discriminator(config.model(), 0)) {
             gParams = g.parameters().all().stream().mapToLong(ParameterStore.Parameter::size).sum();
             dParams = d.parameters().all().stream().mapToLong(ParameterStore.Parameter::size).sum();
         }
@@ -222,25 +196,22 @@ public final class TrainingLoop implements AutoCloseable {
         List<Snapshots.Found> found = snapshots(runDirOrSnapshot);
         RuntimeException last = null;
         for (Snapshots.Found f : found) {
-            TrainingConfig config = Snapshots.readConfig(f.state());
-            if (totalKimg != null) {
-                config.totalKimg = totalKimg;
-            }
+            TrainingConfig stored = Snapshots.readConfig(f.state());
+            TrainingConfig config = totalKimg == null ? stored : stored.toBuilder().totalKimg(totalKimg).build();
             checkData(config, data);
             TrainingPlan plan = plan(config, data);
             plan.check(plan.remaining(f.kimg()), TrainingPlan.Resources.detect());
             TrainingLoop loop = new TrainingLoop(config, data, runDir);
             try {
-                loop.state = Snapshots.load(f, config.model, loop.g, loop.gEma, loop.d, loop.adamG, loop.adamD);
+                loop.state = Snapshots.load(f, config.model(), loop.g, loop.gEma, loop.d, loop.adamG, loop.adamD);
                 loop.lastSnapshot = f.network();
-                loop.ticks.addAll(readLog(runDir, loop.state.kimg()));
                 LOG.info("resuming {} at {} kimg", runDir, String.format("%.1f", loop.state.kimg()));
                 return loop;
+            } catch (Snapshots.IncompatibleSnapshotException e) {
+                loop.close();
+                throw e;
             } catch (StyleGanInputException e) {
                 loop.close();
-                if (e.getMessage().contains("another model config")) {
-                    throw e;
-                }
                 LOG.warn("skipping snapshot {}: {}", f.network().getFileName(), e.getMessage());
                 last = e;
             }
@@ -262,42 +233,15 @@ public final class TrainingLoop implements AutoCloseable {
     }
 
     private static void checkData(TrainingConfig config, ImageDataset data) {
-        if (data.resolution() != config.model.resolution()) {
+        if (data.resolution() != config.model().resolution()) {
             throw new StyleGanInputException("the data holds " + data.resolution() + "x" + data.resolution()
-                    + " images but the model is " + config.model.resolution() + "x" + config.model.resolution()
-                    + "; prepare the data with `stylegan4j dataset --resolution " + config.model.resolution() + "`");
+                    + " images but the model is " + config.model().resolution() + "x" + config.model().resolution()
+                    + "; prepare the data with `stylegan4j dataset --resolution " + config.model().resolution() + "`");
         }
-        if (data.channels() != config.model.numChannels()) {
+        if (data.channels() != config.model().numChannels()) {
             throw new StyleGanInputException("the data has " + data.channels() + " channel(s) but the model expects "
-                    + config.model.numChannels());
+                    + config.model().numChannels());
         }
-    }
-
-    /** Reads the log up to a snapshot and drops the ticks logged after it (they will be trained again). */
-    private static List<TickStats> readLog(Path runDir, double upToKimg) {
-        List<TickStats> out = new ArrayList<>();
-        Path log = runDir.resolve("log.jsonl");
-        if (!Files.exists(log)) {
-            return out;
-        }
-        try {
-            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-                if (!line.isBlank()) {
-                    TickStats t = JSON.readValue(line, TickStats.class);
-                    if (t.kimg() <= upToKimg + 1e-9) {
-                        out.add(t);
-                    }
-                }
-            }
-            StringBuilder kept = new StringBuilder();
-            for (TickStats t : out) {
-                kept.append(JSON.writeValueAsString(t)).append('\n');
-            }
-            AtomicFiles.writeString(log, kept.toString());
-        } catch (IOException e) {
-            LOG.warn("cannot read {}: {}", log, e.getMessage());
-        }
-        return out;
     }
 
     /** @return the run's hyper-parameters */
@@ -330,27 +274,37 @@ public final class TrainingLoop implements AutoCloseable {
         return runDir;
     }
 
+    /** @return the training images */
+    public ImageDataset data() {
+        return data;
+    }
+
     /**
-     * Trains until the total length, the time budget or a stop request, then writes a final snapshot.
+     * Trains until the total length, the time budget or a stop request, then writes a final snapshot. The run
+     * directory's files are written by the standard listeners ({@link TickLog}, {@link SampleGrids},
+     * {@link LossPlot}, {@link SnapshotSchedule}), which receive each event before the given ones.
      *
      * @param budget wall-clock budget (null for none)
      * @param stopRequested polled after every minibatch
-     * @param listener progress receiver
+     * @param extra further listeners (a progress bar, metrics during training)
      * @return how the run ended
-     * @throws IOException if a snapshot cannot be written
+     * @throws IOException if a snapshot or a listener's file cannot be written
      */
-    public Result run(Duration budget, BooleanSupplier stopRequested, Listener listener) throws IOException {
+    public Result run(Duration budget, BooleanSupplier stopRequested, TrainingListener... extra) throws IOException {
+        listeners.clear();
+        listeners.addAll(List.of(new TickLog(), new SampleGrids(), new LossPlot(), new SnapshotSchedule()));
+        listeners.addAll(List.of(extra));
         long start = System.nanoTime();
         double secondsAtStart = state.totalSeconds();
         long deadline = budget == null ? Long.MAX_VALUE : start + budget.toNanos();
         Schedule sched = Schedule.at(config, state.kimg());
-        loader = new BatchLoader(data, sched.minibatch(), sched.resolution(), config.seed, config.mirror,
+        loader = new BatchLoader(data, sched.minibatch(), sched.resolution(), config.seed(), config.mirror(),
                 state.loaderPosition(), BatchLoader.DEFAULT_CACHE_BYTES);
         try {
-            if (state.nimg() == 0) {
-                writeRealsGrid();
+            for (TrainingListener l : listeners) {
+                l.onStart(this);
             }
-            return train(start, secondsAtStart, deadline, stopRequested, listener);
+            return train(start, secondsAtStart, deadline, stopRequested);
         } catch (RuntimeException e) {
             if (lastSnapshot == null && state.tick() == 0) {
                 discardUnstartedRun();
@@ -369,8 +323,8 @@ public final class TrainingLoop implements AutoCloseable {
         try (java.util.stream.Stream<Path> files = Files.list(runDir)) {
             for (Path f : files.toList()) {
                 String name = f.getFileName().toString();
-                if (name.equals("config.json") || name.equals("reals.png") || name.equals("log.jsonl")
-                        || name.equals("loss.png") || name.matches("fakes\\d+\\.png")) {
+                if (name.equals(CONFIG_FILE) || name.equals(SampleGrids.REALS) || name.equals(TickLog.FILE)
+                        || name.equals(LossPlot.FILE) || name.matches("fakes\\d+\\.png")) {
                     Files.deleteIfExists(f);
                 }
             }
@@ -384,15 +338,15 @@ public final class TrainingLoop implements AutoCloseable {
         }
     }
 
-    private Result train(long start, double secondsAtStart, long deadline, BooleanSupplier stopRequested,
-                         Listener listener) throws IOException {
+    private Result train(long start, double secondsAtStart, long deadline, BooleanSupplier stopRequested)
+            throws IOException {
         try (NDManager manager = Engines.newManager()) {
             TickAccumulator acc = new TickAccumulator();
             long tickStartNanos = System.nanoTime();
             ResidentMemory.resetPeak();
             boolean finished = false;
             while (true) {
-                if (state.nimg() >= config.totalKimg * 1000) {
+                if (state.nimg() >= config.totalKimg() * 1000) {
                     finished = true;
                     break;
                 }
@@ -402,28 +356,24 @@ public final class TrainingLoop implements AutoCloseable {
                 StepResult r = step(manager);
                 acc.add(r);
                 double seconds = secondsAtStart + (System.nanoTime() - start) / 1e9;
-                state = withSeconds(state, seconds);
-                listener.step(state.kimg(), config.totalKimg, r.lossG, r.lossD);
+                state = state.withTotalSeconds(seconds);
+                for (TrainingListener l : listeners) {
+                    l.onStep(this, r.lossG, r.lossD);
+                }
                 Schedule now = Schedule.at(config, state.kimg());
                 if (state.nimg() - state.tickStartNimg() >= now.tickKimg() * 1000) {
                     TickStats stats = finishTick(acc, (System.nanoTime() - tickStartNanos) / 1e9, now);
                     tickStartNanos = System.nanoTime();
                     acc = new TickAccumulator();
-                    listener.tick(stats);
-                    if (state.tick() % config.snapshotTicks == 0) {
-                        listener.snapshot(snapshot());
+                    for (TrainingListener l : listeners) {
+                        l.onTick(this, stats);
                     }
                     ResidentMemory.resetPeak();
                 }
             }
-            listener.snapshot(snapshot());
+            snapshot();
             return new Result(state, lastSnapshot, finished);
         }
-    }
-
-    private static TrainingState withSeconds(TrainingState s, double seconds) {
-        return new TrainingState(s.nimg(), s.iteration(), s.tick(), s.tickStartNimg(), s.lodFloor(), s.lodCeil(),
-                s.scheduleKimg(), s.scheduleIteration(), s.adamStepsG(), s.adamStepsD(), s.loaderPosition(), seconds);
     }
 
     /** The losses of one minibatch. */
@@ -451,26 +401,26 @@ public final class TrainingLoop implements AutoCloseable {
 
     private StepResult step(NDManager manager) {
         long it = state.iteration();
-        boolean reevaluate = state.scheduleIteration() < 0 || it - state.scheduleIteration() >= config.minibatchRepeats;
+        boolean reevaluate = state.scheduleIteration() < 0 || it - state.scheduleIteration() >= config.minibatchRepeats();
         double scheduleKimg = reevaluate ? state.kimg() : state.scheduleKimg();
         Schedule sched = Schedule.at(config, scheduleKimg);
         double lod = sched.lod();
         int lodFloor = (int) Math.floor(lod);
         int lodCeil = (int) Math.ceil(lod);
-        if (config.resetOptimizerOnLodChange && (lodFloor != state.lodFloor() || lodCeil != state.lodCeil())) {
+        if (config.resetOptimizerOnLodChange() && (lodFloor != state.lodFloor() || lodCeil != state.lodCeil())) {
             adamG.reset();
             adamD.reset();
         }
         loader.configure(sched.minibatch(), sched.resolution());
         BatchLoader.Batch batch = loader.next();
-        Random rng = new Random(config.seed * 0x9E3779B97F4A7C15L ^ (it + 1) * 0xBF58476D1CE4E5B9L);
+        Random rng = new Random(config.seed() * 0x9E3779B97F4A7C15L ^ (it + 1) * 0xBF58476D1CE4E5B9L);
         StepResult result;
         try (NDScope scope = new NDScope(); NDManager step = manager.newSubManager()) {
             scope.suppressNotUsedWarning();
             int res = batch.resolution();
             NDArray reals = processReals(Tensors.owned(step, batch.data(), new Shape(batch.n(), batch.channels(), res, res)), lod);
             double[] dl = steps.discriminatorStep(step, reals, lod, rng, sched.learningRate(), it);
-            GeneratorEma.update(gEma.parameters(), g.parameters(), GeneratorEma.beta(batch.n(), config.gSmoothingKimg));
+            GeneratorEma.update(gEma.parameters(), g.parameters(), GeneratorEma.beta(batch.n(), config.gSmoothingKimg()));
             double lossG = steps.generatorStep(step, batch.n(), lod, rng, sched.learningRate());
             result = new StepResult(lossG, dl[0], dl[1], dl[2], dl[3], batch.n());
         }
@@ -505,7 +455,7 @@ public final class TrainingLoop implements AutoCloseable {
         return y;
     }
 
-    private TickStats finishTick(TickAccumulator acc, double seconds, Schedule sched) throws IOException {
+    private TickStats finishTick(TickAccumulator acc, double seconds, Schedule sched) {
         long imgs = state.nimg() - state.tickStartNimg();
         int steps = Math.max(1, acc.steps);
         TickStats stats = new TickStats(state.tick() + 1, state.kimg(), Schedule.at(config, state.scheduleKimg()).lod(),
@@ -513,48 +463,27 @@ public final class TrainingLoop implements AutoCloseable {
                 sched.minibatch(), acc.lossG / steps, acc.lossD / steps, acc.penalty / steps, acc.real / steps,
                 acc.fake / steps, seconds / (imgs / 1000.0), imgs / seconds, ResidentMemory.megabytes(),
                 state.totalSeconds(), ResidentMemory.peakMegabytes());
-        state = new TrainingState(state.nimg(), state.iteration(), state.tick() + 1, state.nimg(), state.lodFloor(),
-                state.lodCeil(), state.scheduleKimg(), state.scheduleIteration(), state.adamStepsG(), state.adamStepsD(),
-                state.loaderPosition(), state.totalSeconds());
-        ticks.add(stats);
-        Files.writeString(runDir.resolve("log.jsonl"), JSON.writeValueAsString(stats) + "\n", StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        writeFakesGrid();
-        LossPlot.write(ticks, runDir.resolve("loss.png"));
+        state = state.nextTick();
         return stats;
     }
 
     /**
-     * Writes the sample grid of the moving-average generator from the run's fixed latents.
+     * Writes a snapshot of the run as it is now and tells the listeners.
      *
-     * @return the grid file
+     * @return the network snapshot
+     * @throws IOException if it cannot be written
+     * @throws TrainingDivergedException if a weight is NaN or infinite (nothing is written)
      */
-    public Path writeFakesGrid() {
-        int count = config.gridSize * config.gridSize;
-        int latent = config.model.latentSize();
-        Random rng = new Random(config.seed);
-        double lod = Schedule.at(config, state.scheduleIteration() < 0 ? state.kimg() : state.scheduleKimg()).lod();
-        Path file = runDir.resolve(String.format("fakes%06d.png", state.nimg() / 1000));
-        try (NDManager m = Engines.newManager()) {
-            NDArray z = m.create(TrainingStep.gaussians(rng, count * latent), new Shape(count, latent));
-            SampleGrid.write(gEma, z, lod, config.gridSize, file);
-        }
-        return file;
-    }
-
-    /** Writes {@code reals.png}: images spread evenly over the dataset (datasets are often sorted by class). */
-    private void writeRealsGrid() {
-        Images.writePng(SampleGrid.reals(data, config.gridSize * config.gridSize, config.gridSize),
-                runDir.resolve("reals.png"));
-    }
-
-    private Path snapshot() throws IOException {
+    public Path snapshot() throws IOException {
         for (Generator net : List.of(g, gEma)) {
             checkFinite(net.parameters());
         }
         checkFinite(d.parameters());
         lastSnapshot = Snapshots.write(runDir, config, state, g, gEma, d, adamG, adamD);
         LOG.info("snapshot {}", lastSnapshot.getFileName());
+        for (TrainingListener l : listeners) {
+            l.onSnapshot(this, lastSnapshot);
+        }
         return lastSnapshot;
     }
 

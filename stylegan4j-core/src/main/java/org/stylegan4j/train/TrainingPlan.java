@@ -138,15 +138,15 @@ public final class TrainingPlan {
 
     private List<Phase> buildPhases() {
         List<Phase> out = new ArrayList<>();
-        int full = config.model.resolution();
-        double total = config.totalKimg;
-        if (!config.progressive) {
+        int full = config.model().resolution();
+        double total = config.totalKimg();
+        if (!config.progressive()) {
             out.add(phase("stable", 0, total, full));
             return out;
         }
-        double stable = config.lodTrainingKimg;
-        double fade = config.lodTransitionKimg;
-        int res = Math.min(full, Integer.highestOneBit(Math.max(4, config.lodInitialResolution)));
+        double stable = config.lodTrainingKimg();
+        double fade = config.lodTransitionKimg();
+        int res = Math.min(full, Integer.highestOneBit(Math.max(4, config.lodInitialResolution())));
         double kimg = 0;
         while (kimg < total) {
             if (res >= full) {
@@ -168,8 +168,8 @@ public final class TrainingPlan {
     }
 
     private Phase phase(String kind, double start, double end, int res) {
-        int mb = config.minibatchDict.getOrDefault(res, config.minibatchBase);
-        double lr = config.lrDict.getOrDefault(res, config.lrBase);
+        int mb = config.minibatchDict().getOrDefault(res, config.minibatchBase());
+        double lr = config.lrDict().getOrDefault(res, config.lrBase());
         int round = config.roundSize(res, mb);
         return new Phase(kind, start, end, res, mb, round, lr, peakBytes(res, mb, round), heapBytes(res, mb));
     }
@@ -190,18 +190,18 @@ public final class TrainingPlan {
     }
 
     private long heapBytes(int res, int mb) {
-        long perImage = (long) config.model.numChannels() * res * res;
-        long batch = BatchLoader.batchBytes(mb, config.model.numChannels(), res);
+        long perImage = (long) config.model().numChannels() * res * res;
+        long batch = BatchLoader.batchBytes(mb, config.model().numChannels(), res);
         long cache = Math.min(BatchLoader.DEFAULT_CACHE_BYTES, perImage * datasetSize);
         return BatchLoader.peakBatchBytes(batch) + cache + HEAP_MARGIN_BYTES;
     }
 
     private long peakBytes(int res, int mb, int round) {
         long weights = Float.BYTES * (5 * generatorParams + 4 * discriminatorParams)
-                + (config.workers - 1L) * Float.BYTES * 2 * (generatorParams + discriminatorParams);
-        long staging = BatchLoader.batchBytes(mb, config.model.numChannels(), res);
-        double activations = ACTIVATION_BYTES_PER_UNIT * round * config.workers
-                * activationUnits(config.model, res);
+                + (config.workers() - 1L) * Float.BYTES * 2 * (generatorParams + discriminatorParams);
+        long staging = BatchLoader.batchBytes(mb, config.model().numChannels(), res);
+        double activations = ACTIVATION_BYTES_PER_UNIT * round * config.workers()
+                * activationUnits(config.model(), res);
         return BASE_BYTES + weights + heapBytes(res, mb) - HEAP_MARGIN_BYTES + staging + (long) activations;
     }
 
@@ -260,7 +260,7 @@ public final class TrainingPlan {
             if (rounds.containsKey(p.resolution())) {
                 continue;
             }
-            int share = p.minibatch() / config.workers;
+            int share = p.minibatch() / config.workers();
             int chosen = 0;
             for (int r = share; r >= 1 && chosen == 0; r--) {
                 if (config.splitProblem(p.minibatch(), r) == null
@@ -294,9 +294,9 @@ public final class TrainingPlan {
                             .stripTrailingZeros().toPlainString(), gigabytes(p.peakBytes()),
                     p.peakBytes() > resources.limitBytes() ? "  (does not fit)" : ""));
         }
-        if (config.lrRampdown > 0) {
+        if (config.lrRampdown() > 0) {
             sb.append(String.format(Locale.ROOT, "the learning rate ramps down to 0 over the last %.1f kimg%n",
-                    config.lrRampdown * config.totalKimg));
+                    config.lrRampdown() * config.totalKimg()));
         }
         sb.append(String.format(Locale.ROOT, "G %,d and D %,d parameters, %d images; %s: %s available, Java heap %s",
                 generatorParams, discriminatorParams, datasetSize, resources.device(), gigabytes(resources.limitBytes()),

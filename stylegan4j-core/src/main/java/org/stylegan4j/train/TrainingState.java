@@ -25,6 +25,21 @@ public record TrainingState(long nimg, long iteration, long tick, long tickStart
         return new TrainingState(0, 0, 0, 0, -1, -1, -1, -1, 0, 0, 0, 0);
     }
 
+    /**
+     * @param seconds training time so far
+     * @return a copy with another training time
+     */
+    public TrainingState withTotalSeconds(double seconds) {
+        return new TrainingState(nimg, iteration, tick, tickStartNimg, lodFloor, lodCeil, scheduleKimg,
+                scheduleIteration, adamStepsG, adamStepsD, loaderPosition, seconds);
+    }
+
+    /** @return the state after a tick ends: one more tick, the next one starting here */
+    public TrainingState nextTick() {
+        return new TrainingState(nimg, iteration, tick + 1, nimg, lodFloor, lodCeil, scheduleKimg, scheduleIteration,
+                adamStepsG, adamStepsD, loaderPosition, totalSeconds);
+    }
+
     /** @return thousands of images shown so far */
     public double kimg() {
         return nimg / 1000.0;

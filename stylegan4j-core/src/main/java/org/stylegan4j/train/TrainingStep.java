@@ -44,8 +44,8 @@ public final class TrainingStep implements AutoCloseable {
         this.g = g;
         this.adamG = adamG;
         this.adamD = adamD;
-        this.loss = GanLoss.of(config.loss, config.r1Gamma, config.wganLambda, config.wganEpsilon);
-        this.parallel = new DataParallel(g, d, config.workers);
+        this.loss = GanLoss.of(config.loss(), config.r1Gamma(), config.wganLambda(), config.wganEpsilon());
+        this.parallel = new DataParallel(g, d, config.workers());
     }
 
     /** A worker's generated images and the mean of its w, which updates the tracked average. */
@@ -54,8 +54,8 @@ public final class TrainingStep implements AutoCloseable {
 
     /** G's forward pass as in training: mixing regulariser, per-sample seeded noise, the mean of w. */
     private Generated generateForTraining(Generator gk, NDManager m, int n, double lod, Random rng) {
-        int latent = config.model.latentSize();
-        int layers = config.model.numLayers();
+        int latent = config.model().latentSize();
+        int layers = config.model().numLayers();
         NDArray z = Tensors.owned(m, gaussians(rng, n * latent), new Shape(n, latent));
         NDArray w = gk.mapping().forward(z);
         float[] meanW;
@@ -63,13 +63,13 @@ public final class TrainingStep implements AutoCloseable {
             inner.suppressNotUsedWarning();
             meanW = w.stopGradient().mean(new int[] {0}).toFloatArray();
         }
-        NDArray ws = w.reshape(n, 1, config.model.dlatentSize()).repeat(1, layers);
-        if (config.model.styleMixingProb() > 0) {
+        NDArray ws = w.reshape(n, 1, config.model().dlatentSize()).repeat(1, layers);
+        if (config.model().styleMixingProb() > 0) {
             int curLayers = layers - 2 * (int) Math.floor(lod);
-            int cutoff = StyleMixing.drawCrossover(rng, config.model.styleMixingProb(), curLayers);
+            int cutoff = StyleMixing.drawCrossover(rng, config.model().styleMixingProb(), curLayers);
             if (cutoff < curLayers) {
                 NDArray z2 = Tensors.owned(m, gaussians(rng, n * latent), new Shape(n, latent));
-                NDArray ws2 = gk.mapping().forward(z2).reshape(n, 1, config.model.dlatentSize()).repeat(1, layers);
+                NDArray ws2 = gk.mapping().forward(z2).reshape(n, 1, config.model().dlatentSize()).repeat(1, layers);
                 ws = StyleMixing.mix(ws, ws2, cutoff, layers);
             }
         }
@@ -95,7 +95,7 @@ public final class TrainingStep implements AutoCloseable {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray batchAvg = Tensors.owned(m, mean, new Shape(mean.length));
-            g.wAvg().muli((float) config.wAvgBeta).addi(batchAvg.muli((float) (1 - config.wAvgBeta)));
+            g.wAvg().muli((float) config.wAvgBeta()).addi(batchAvg.muli((float) (1 - config.wAvgBeta())));
         }
     }
 
@@ -121,7 +121,7 @@ public final class TrainingStep implements AutoCloseable {
      */
     <T> List<T> inRounds(NDManager m, Random rng, int n, double lod, RoundTask<T> task) {
         int share = n / parallel.workers();
-        int round = config.roundSize(config.model.resolution() >> (int) Math.floor(lod), n);
+        int round = config.roundSize(config.model().resolution() >> (int) Math.floor(lod), n);
         int parts = parallel.workers() * (share / round);
         List<T> out = new ArrayList<>();
         for (int first = 0; first < share; first += round) {
@@ -153,7 +153,7 @@ public final class TrainingStep implements AutoCloseable {
      * @return D loss, penalty, mean real score, mean fake score
      */
     public double[] discriminatorStep(NDManager m, NDArray reals, double lod, Random rng, double lr, long iteration) {
-        int interval = Math.max(1, config.penaltyInterval);
+        int interval = Math.max(1, config.penaltyInterval());
         double penaltyScale = iteration % interval == 0 ? interval : 0;
         int n = Math.toIntExact(reals.getShape().get(0));
         parallel.syncGenerators();

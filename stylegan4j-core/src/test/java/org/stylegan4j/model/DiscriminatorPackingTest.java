@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
+import org.stylegan4j.StyleGanInputException;
 import org.stylegan4j.nn.Autograd;
 import org.stylegan4j.nn.Engines;
 import org.stylegan4j.nn.Tensors;
@@ -19,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /** PacGAN packing in D: consecutive images share one input and one score; R1 sums over a pack's images. */
 class DiscriminatorPackingTest {
 
-    private static final ModelConfig CFG = ModelConfig.preset("small", 16);
+    private static final ModelConfig CFG = ModelConfig.preset("small", 16).withDiscriminator(DiscriminatorConfig.OFFICIAL);
     private static final int PIXELS = 16 * 16;
 
     private static float[] images(int n, long seed) {
@@ -35,7 +36,7 @@ class DiscriminatorPackingTest {
     void packsWidenFromRgbAndScoreConsecutiveImagesTogether() {
         // group size 1: the minibatch-stddev feature is constant, so packs do not influence each other
         try (Discriminator one = new Discriminator(CFG, 3);
-             Discriminator two = new Discriminator(CFG, 3, new Discriminator.Options(1, 1, 2));
+             Discriminator two = new Discriminator(CFG.withDiscriminator(new DiscriminatorConfig(1, 1, 2)), 3);
              NDManager m = Engines.newManager()) {
             long fromRgbOut = 0;
             for (int res = 2; res <= CFG.resolutionLog2(); res++) {
@@ -59,12 +60,13 @@ class DiscriminatorPackingTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> two.forward(three, 0));
             assertEquals("minibatch 3 is not a multiple of the pack size 2", e.getMessage());
         }
-        assertThrows(IllegalArgumentException.class, () -> new Discriminator(CFG, 3, new Discriminator.Options(4, 1, 0)));
+        assertEquals("pack (--pack) must be at least 1, got 0",
+                assertThrows(StyleGanInputException.class, () -> new DiscriminatorConfig(4, 1, 0)).getMessage());
     }
 
     @Test
     void r1IsTheSquaredInputGradientOfEachScoreOverItsPack() {
-        try (Discriminator d = new Discriminator(CFG, 5, new Discriminator.Options(4, 1, 2));
+        try (Discriminator d = new Discriminator(CFG.withDiscriminator(new DiscriminatorConfig(4, 1, 2)), 5);
              NDManager m = Engines.newManager(); Autograd.Recording r = Autograd.record()) {
             NDArray x = Tensors.owned(m, images(4, 3), new Shape(4, 1, 16, 16));
             x.setRequiresGradient(true);

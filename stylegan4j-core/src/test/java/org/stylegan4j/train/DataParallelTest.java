@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import org.junit.jupiter.api.Test;
 import org.stylegan4j.model.Discriminator;
+import org.stylegan4j.model.DiscriminatorConfig;
 import org.stylegan4j.model.Generator;
 import org.stylegan4j.model.ModelConfig;
 import org.stylegan4j.nn.Autograd;
@@ -31,7 +32,7 @@ class DataParallelTest {
     private static List<float[]> gradients(int workers, float[] reals) {
         ModelConfig model = R1PenaltyTest.tiny();
         try (Generator g = new Generator(model, 1);
-             Discriminator d = new Discriminator(model, 2, new Discriminator.Options(1, 1, 1));
+             Discriminator d = new Discriminator(model.withDiscriminator(new DiscriminatorConfig(1, 1, 1)), 2);
              DataParallel parallel = new DataParallel(g, d, workers);
              NDManager m = Engines.newManager()) {
             parallel.syncDiscriminators();
@@ -76,7 +77,7 @@ class DataParallelTest {
     void replicasTakeTheNetworksValuesWhenSynchronised() {
         ModelConfig model = R1PenaltyTest.tiny();
         try (Generator g = new Generator(model, 1);
-             Discriminator d = new Discriminator(model, 2, new Discriminator.Options(4, 1, 2));
+             Discriminator d = new Discriminator(model.withDiscriminator(new DiscriminatorConfig(4, 1, 2)), 2);
              DataParallel parallel = new DataParallel(g, d, 3);
              NDManager m = Engines.newManager()) {
             List<float[]> before = parallel.run(m, new Random(0), (k, gk, dk, wm, rng) -> firstWeights(gk, dk));

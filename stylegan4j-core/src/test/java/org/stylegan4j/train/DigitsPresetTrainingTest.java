@@ -30,9 +30,7 @@ class DigitsPresetTrainingTest {
     @Test
     void twentyFourThousandImagesBringFidFarBelowARandomNetwork() throws IOException {
         ModelConfig model = ModelConfig.preset("small", 32);
-        TrainingConfig config = TrainingConfig.preset("small", model);
-        config.totalKimg = 24;
-        config.lrRampdown = 0;
+        TrainingConfig config = TrainingConfig.preset("small", model).toBuilder().totalKimg(24).lrRampdown(0).build();
         MetricsRunner.Progress quiet = new MetricsRunner.Progress() {
             @Override
             public void start(String task, long total) {
@@ -43,8 +41,8 @@ class DigitsPresetTrainingTest {
             }
         };
         try (ImageDataset data = ImageDataset.open(MNIST); TrainingLoop loop = TrainingLoop.start(config, data, tmp.resolve("run"));
-             DigitFeatures features = new DigitFeatures(); Generator random = new Generator(model, config.seed)) {
-            assertTrue(loop.run(null, () -> false, new TrainingLoop.Listener() { }).finished());
+             DigitFeatures features = new DigitFeatures(); Generator random = new Generator(model, config.seed())) {
+            assertTrue(loop.run(null, () -> false).finished());
             MetricsRunner.Settings settings = new MetricsRunner.Settings(500, 100, 0, MNIST, null, false, features, null, null);
             double trained = MetricsRunner.run(loop.generatorEma(), List.of("fid"), settings, quiet).get("fid");
             double untrained = MetricsRunner.run(random, List.of("fid"), settings, quiet).get("fid");

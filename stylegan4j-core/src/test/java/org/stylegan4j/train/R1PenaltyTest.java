@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class R1PenaltyTest {
 
     static ModelConfig tiny() {
-        return new ModelConfig("tiny", 8, 1, 16, 16, 1, 16, 0.01, 128, 1.0, 16, true, true, true, false, 0.9);
+        return new ModelConfig("tiny", 8, 1, 16, 16, 1, 16, 0.01, 128, 1.0, 16, true, true, true, false, 0.9, null);
     }
 
     private static double scoreSum(Discriminator d, NDManager m, float[] x) {

@@ -2,6 +2,7 @@ package org.stylegan4j.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.stylegan4j.model.DiscriminatorConfig;
 import org.stylegan4j.model.ModelConfig;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** The official FFHQ-1024 level-of-detail schedule (spec section 8.3), the small preset's schedule and the EMA decay (8.1). */
 class ScheduleTest {
 
-    private final TrainingConfig ffhq = TrainingConfig.preset("ffhq", ModelConfig.official(1024));
+    private TrainingConfig ffhq = TrainingConfig.preset("ffhq", ModelConfig.official(1024));
 
     private void check(double kimg, double lod, int res, int mb, double lr) {
         Schedule s = Schedule.at(ffhq, kimg);
@@ -40,22 +41,21 @@ class ScheduleTest {
 
     @Test
     void nonProgressiveTrainsAtFullResolution() {
-        ffhq.progressive = false;
+        ffhq = ffhq.toBuilder().progressive(false).build();
         assertEquals(0, Schedule.at(ffhq, 0).lod());
         assertEquals(1024, Schedule.at(ffhq, 0).resolution());
     }
 
     @Test
     void rampdownFollowsAHalfCosineToZeroAtTheEnd() {
-        ffhq.totalKimg = 25000;
-        ffhq.lrRampdown = 0.04;
+        ffhq = ffhq.toBuilder().totalKimg(25000).lrRampdown(0.04).build();
         check(24000, 0, 1024, 32, 0.003);
         check(24500, 0, 1024, 32, 0.0015);
         check(24750, 0, 1024, 32, 0.003 * (0.5 - 0.5 * Math.sqrt(0.5)));
         check(25000, 0, 1024, 32, 0);
         check(26000, 0, 1024, 32, 0);
         check(4500, 3.5, 128, 32, 0.0015);
-        ffhq.lrRampdown = 0;
+        ffhq = ffhq.toBuilder().lrRampdown(0).build();
         check(24999, 0, 1024, 32, 0.003);
     }
 
@@ -64,9 +64,9 @@ class ScheduleTest {
         ModelConfig model = ModelConfig.preset("small", 32);
         TrainingConfig digits = TrainingConfig.preset("small", model);
         assertEquals(0.0, model.styleMixingProb());
-        assertEquals(200, digits.totalKimg);
-        assertEquals(2, digits.pack);
-        assertEquals(1, digits.workers);
+        assertEquals(200, digits.totalKimg());
+        assertEquals(new DiscriminatorConfig(32, 1, 2), model.discriminator());
+        assertEquals(1, digits.workers());
         double[][] expected = {{0, 2, 8, 64, 0.005}, {6, 1.5, 16, 32, 0.005}, {16, 0, 32, 32, 0.005},
             {150, 0, 32, 32, 0.005}, {175, 0, 32, 32, 0.0025}, {200, 0, 32, 32, 0}};
         for (double[] e : expected) {
@@ -85,7 +85,7 @@ class ScheduleTest {
         assertEquals("small", small.preset());
         ObjectMapper json = new ObjectMapper();
         TrainingConfig alias = TrainingConfig.preset("Digits", small);
-        assertEquals("small", alias.preset);
+        assertEquals("small", alias.preset());
         assertEquals(json.valueToTree(TrainingConfig.preset("small", small)), json.valueToTree(alias));
     }
 

@@ -1,5 +1,6 @@
 package org.stylegan4j.train;
 
+import org.stylegan4j.model.DiscriminatorConfig;
 import org.stylegan4j.model.ModelConfig;
 
 import javax.imageio.ImageIO;
@@ -9,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 
 /** Tiny training setups shared by the training tests: 8x8 grayscale blobs and a fast config. */
 final class TinyRuns {
@@ -42,15 +42,9 @@ final class TinyRuns {
      * learning rate (so that a run extended to a larger total continues exactly as one planned that long).
      */
     static TrainingConfig config(double totalKimg) {
-        ModelConfig model = new ModelConfig("tiny", 8, 1, 32, 32, 2, 32, 0.01, 64, 1.0, 32, true, true, true, false, 0.9);
-        TrainingConfig c = TrainingConfig.preset("small", model);
-        c.totalKimg = totalKimg;
-        c.minibatchBase = 8;
-        c.minibatchDict = new TreeMap<>(Map.of(8, 8));
-        c.tickKimgBase = 0.016;
-        c.snapshotTicks = 1;
-        c.gridSize = 2;
-        c.lrRampdown = 0;
-        return c;
+        ModelConfig model = new ModelConfig("tiny", 8, 1, 32, 32, 2, 32, 0.01, 64, 1.0, 32, true, true, true, false, 0.9,
+                new DiscriminatorConfig(32, 1, 2));
+        return TrainingConfig.preset("small", model).toBuilder().totalKimg(totalKimg).minibatchBase(8)
+                .minibatchDict(Map.of(8, 8)).tickKimgBase(0.016).snapshotTicks(1).gridSize(2).lrRampdown(0).build();
     }
 }

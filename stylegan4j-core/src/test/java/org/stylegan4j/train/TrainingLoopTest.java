@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.stylegan4j.StyleGanInputException;
+import org.stylegan4j.model.DiscriminatorConfig;
 import org.stylegan4j.data.ImageDataset;
 import org.stylegan4j.nn.ParameterStore;
 
@@ -28,9 +29,9 @@ class TrainingLoopTest {
 
     private static List<double[]> run(TrainingLoop loop) throws IOException {
         List<double[]> losses = new ArrayList<>();
-        loop.run(null, () -> false, new TrainingLoop.Listener() {
+        loop.run(null, () -> false, new TrainingListener() {
             @Override
-            public void step(double kimg, double totalKimg, double lossG, double lossD) {
+            public void onStep(TrainingLoop l, double lossG, double lossD) {
                 losses.add(new double[] {lossG, lossD});
             }
         });
@@ -38,10 +39,7 @@ class TrainingLoopTest {
     }
 
     private static TrainingConfig withWorkers(TrainingConfig c, int workers) {
-        c.workers = workers;
-        c.pack = 2;
-        c.stddevGroupSize = 2;
-        return c;
+        return c.toBuilder().workers(workers).model(c.model().withDiscriminator(new DiscriminatorConfig(2, 1, 2))).build();
     }
 
     @ParameterizedTest(name = "{0} worker(s)")
@@ -67,9 +65,8 @@ class TrainingLoopTest {
             assertEquals(4, run(loop).size());
         }
         List<double[]> rest;
-        try (ImageDataset ds = ImageDataset.open(data); TrainingLoop loop = TrainingLoop.resume(tmp.resolve("half"), ds)) {
+        try (ImageDataset ds = ImageDataset.open(data); TrainingLoop loop = TrainingLoop.resume(tmp.resolve("half"), ds, 0.064)) {
             assertEquals(32, loop.state().nimg());
-            loop.config().totalKimg = 0.064;
             rest = run(loop);
         }
         assertEquals(4, rest.size());
@@ -109,8 +106,7 @@ class TrainingLoopTest {
         }
         Path snapshot = run.resolve("network-snapshot-000000.safetensors");
         byte[] good = Files.readAllBytes(snapshot);
-        try (ImageDataset ds = ImageDataset.open(data); TrainingLoop loop = TrainingLoop.resume(run, ds)) {
-            loop.config().totalKimg = 0.2;
+        try (ImageDataset ds = ImageDataset.open(data); TrainingLoop loop = TrainingLoop.resume(run, ds, 0.2)) {
             ParameterStore.Parameter w = loop.discriminator().parameters().get("4x4.Dense1.weight");
             float[] v = w.array().toFloatArray();
             v[0] = Float.NaN;
@@ -119,6 +115,50 @@ class TrainingLoopTest {
             assertTrue(e.getMessage().contains(snapshot.getFileName().toString()), e.getMessage());
         }
         assertArrayEquals(good, Files.readAllBytes(snapshot));
+    }
+
+    @Test
+    void listenersSeeEveryEventAfterTheStandardOnesHaveWrittenTheirFiles() throws IOException {
+        Path data = TinyRuns.dataset(tmp.resolve("data"), 16);
+        Path run = tmp.resolve("run");
+        List<String> events = new ArrayList<>();
+        TrainingListener recorder = new TrainingListener() {
+            @Override
+            public void onStart(TrainingLoop loop) {
+                events.add("start " + loop.state().nimg() + (Files.exists(run.resolve(SampleGrids.REALS)) ? " reals" : ""));
+            }
+
+            @Override
+            public void onStep(TrainingLoop loop, double lossG, double lossD) {
+                events.add("step " + loop.state().nimg());
+            }
+
+            @Override
+            public void onTick(TrainingLoop loop, TickStats stats) throws IOException {
+                events.add("tick " + stats.tick() + " logged " + Files.readAllLines(run.resolve(TickLog.FILE)).size()
+                        + (Files.exists(run.resolve(String.format("fakes%06d.png", loop.state().nimg() / 1000)))
+                        ? " grid" : ""));
+            }
+
+            @Override
+            public void onSnapshot(TrainingLoop loop, Path file) {
+                events.add("snapshot " + file.getFileName());
+            }
+        };
+        try (ImageDataset ds = ImageDataset.open(data); TrainingLoop loop = TrainingLoop.start(TinyRuns.config(0.032), ds, run)) {
+            loop.run(null, () -> false, recorder);
+        }
+        // a tick every 2 minibatches of 8 images, a snapshot every tick (SnapshotSchedule, which runs before the
+        // given listeners) and one at the end
+        assertEquals(List.of("start 0 reals", "step 8", "step 16", "snapshot network-snapshot-000000.safetensors",
+                "tick 1 logged 1 grid", "step 24", "step 32", "snapshot network-snapshot-000000.safetensors",
+                "tick 2 logged 2 grid", "snapshot network-snapshot-000000.safetensors"), events);
+        events.clear();
+        try (ImageDataset ds = ImageDataset.open(data); TrainingLoop loop = TrainingLoop.resume(run, ds, 0.048)) {
+            loop.run(null, () -> false, recorder);
+        }
+        assertEquals(List.of("start 32 reals", "step 40", "step 48", "snapshot network-snapshot-000000.safetensors",
+                "tick 3 logged 3 grid", "snapshot network-snapshot-000000.safetensors"), events);
     }
 
     @Test

@@ -56,16 +56,15 @@ class TrainingPlanTest {
     @Test
     void aShortRunHasOnlyTheFirstPhasesAndNoGrowingHasOne() {
         TrainingConfig config = TrainingConfig.preset("ffhq", ModelConfig.official(1024));
-        config.totalKimg = 1;
+        config = config.toBuilder().totalKimg(1).build();
         List<TrainingPlan.Phase> phases = TrainingPlan.of(config, G_PARAMS, D_PARAMS, 64).phases();
         assertEquals(1, phases.size());
         assertEquals(1, phases.get(0).endKimg());
-        config.totalKimg = 700;
+        config = config.toBuilder().totalKimg(700).build();
         assertEquals(List.of(8, 16), TrainingPlan.of(config, G_PARAMS, D_PARAMS, 64).phases().stream()
                 .map(TrainingPlan.Phase::resolution).toList());
         assertEquals(1, TrainingPlan.of(config, G_PARAMS, D_PARAMS, 64).remaining(650).size());
-        config.progressive = false;
-        List<TrainingPlan.Phase> one = TrainingPlan.of(config, G_PARAMS, D_PARAMS, 64).phases();
+        List<TrainingPlan.Phase> one = TrainingPlan.of(config.toBuilder().progressive(false).build(), G_PARAMS, D_PARAMS, 64).phases();
         assertEquals(1, one.size());
         assertEquals(1024, one.get(0).resolution());
         assertEquals(32, one.get(0).minibatch());
@@ -80,10 +79,9 @@ class TrainingPlanTest {
             assertTrue(p.peakBytes() > TrainingPlan.BASE_BYTES + weights, p.toString());
         }
         // the activations term: 225 bytes per unit and image; 8x8 with official widths is 16*512 + 64*512 units
-        assertEquals(40_960, TrainingPlan.activationUnits(config.model, 8));
+        assertEquals(40_960, TrainingPlan.activationUnits(config.model(), 8));
         TrainingPlan.Phase first = plan.phases().get(0);
-        config.batchRound = 64;
-        TrainingPlan.Phase rounds = TrainingPlan.of(config, G_PARAMS, D_PARAMS, 70_000).phases().get(0);
+        TrainingPlan.Phase rounds = TrainingPlan.of(config.toBuilder().batchRound(64).build(), G_PARAMS, D_PARAMS, 70_000).phases().get(0);
         assertEquals(64, rounds.roundSize());
         assertEquals((long) (TrainingPlan.ACTIVATION_BYTES_PER_UNIT * 40_960 * (256 - 64)),
                 first.peakBytes() - rounds.peakBytes(), 1.0);
@@ -104,9 +102,8 @@ class TrainingPlanTest {
         Map<Integer, Integer> rounds = plan.autoRounds(plan.phases(), limit);
         assertEquals(List.of(8, 16, 32, 64, 128, 256, 512, 1024), List.copyOf(rounds.keySet()));
         assertEquals(256, rounds.get(8));
-        TrainingConfig fitted = TrainingConfig.preset("ffhq", ModelConfig.official(1024));
-        fitted.batchRoundDict = new TreeMap<>(rounds);
-        fitted.checkMinibatches();
+        TrainingConfig fitted = TrainingConfig.preset("ffhq", ModelConfig.official(1024)).toBuilder()
+                .batchRoundDict(rounds).build();
         TrainingPlan ok = TrainingPlan.of(fitted, G_PARAMS, D_PARAMS, 70_000);
         ok.check(ok.phases(), machine);
         for (TrainingPlan.Phase p : ok.phases()) {
@@ -116,11 +113,12 @@ class TrainingPlanTest {
                 larger++;
             }
             if (larger <= p.minibatch()) {
-                fitted.batchRoundDict.put(p.resolution(), larger);
-                TrainingPlan.Phase bigger = TrainingPlan.of(fitted, G_PARAMS, D_PARAMS, 70_000).phases().stream()
+                Map<Integer, Integer> more = new TreeMap<>(rounds);
+                more.put(p.resolution(), larger);
+                TrainingConfig biggerRound = fitted.toBuilder().batchRoundDict(more).build();
+                TrainingPlan.Phase bigger = TrainingPlan.of(biggerRound, G_PARAMS, D_PARAMS, 70_000).phases().stream()
                         .filter(q -> q.resolution() == p.resolution()).findFirst().orElseThrow();
                 assertTrue(bigger.peakBytes() > limit, "the next valid round at " + p.resolution() + " would fit too");
-                fitted.batchRoundDict.put(p.resolution(), p.roundSize());
             }
         }
         // nothing fits in 1 GB: the refusal says to lower the minibatch

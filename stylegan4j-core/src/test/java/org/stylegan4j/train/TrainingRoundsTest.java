@@ -8,14 +8,15 @@ import ai.djl.nn.Activation;
 import org.junit.jupiter.api.Test;
 import org.stylegan4j.StyleGanInputException;
 import org.stylegan4j.model.Discriminator;
+import org.stylegan4j.model.DiscriminatorConfig;
 import org.stylegan4j.model.Generator;
+import org.stylegan4j.model.ModelConfig;
 import org.stylegan4j.nn.Engines;
 import org.stylegan4j.nn.Tensors;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,17 +28,15 @@ class TrainingRoundsTest {
     private static final int N = 8;
 
     private static TrainingConfig config(int workers, int batchRound) {
-        TrainingConfig c = TrainingConfig.preset("ffhq", R1PenaltyTest.tiny());
-        c.stddevGroupSize = 1;
-        c.workers = workers;
-        c.batchRound = batchRound;
-        return c;
+        ModelConfig model = R1PenaltyTest.tiny().withDiscriminator(new DiscriminatorConfig(1, 1, 1));
+        return TrainingConfig.preset("ffhq", model).toBuilder().minibatchBase(N).minibatchDict(Map.of())
+                .workers(workers).batchRound(batchRound).build();
     }
 
     /** A training step of the tiny networks with the given config, handed to {@code body}. */
     private static <T> T withStep(TrainingConfig config, java.util.function.BiFunction<TrainingStep, Discriminator, T> body) {
-        try (Generator g = new Generator(config.model, 1);
-             Discriminator d = new Discriminator(config.model, 2, new Discriminator.Options(1, 1, 1));
+        try (Generator g = new Generator(config.model(), 1);
+             Discriminator d = new Discriminator(config.model(), 2);
              Adam adamG = Adam.official(g.parameters());
              Adam adamD = Adam.official(d.parameters());
              TrainingStep step = new TrainingStep(config, g, d, adamG, adamD)) {
@@ -101,36 +100,28 @@ class TrainingRoundsTest {
 
     @Test
     void roundSizesAreCheckedAgainstPacksAndGroups() {
-        TrainingConfig c = config(1, 4);
-        c.minibatchBase = 32;
-        c.minibatchDict = new TreeMap<>(Map.of(8, 256, 16, 128));
-        c.checkMinibatches();
+        TrainingConfig c = TrainingConfig.preset("ffhq", R1PenaltyTest.tiny()).toBuilder().batchRound(4)
+                .minibatchBase(32).minibatchDict(Map.of(8, 256, 16, 128)).build();
         assertEquals(4, c.roundSize(8, 256));
-        c.workers = 2;
+        c = c.toBuilder().workers(2).build();
         assertEquals(4, c.roundSize(8, 256));
-        c.batchRound = 0;
+        c = c.toBuilder().batchRound(0).build();
         assertEquals(128, c.roundSize(8, 256));
-        c.batchRoundDict = new TreeMap<>(Map.of(8, 16));
+        c = c.toBuilder().batchRoundDict(Map.of(8, 16)).build();
         assertEquals(16, c.roundSize(8, 256));
         assertEquals(128, c.roundSize(16, 256));
-        c.batchRoundDict = new TreeMap<>();
-        c.batchRound = 3;
-        StyleGanInputException e = assertThrows(StyleGanInputException.class, c::checkMinibatches);
+        TrainingConfig.Builder threes = c.toBuilder().batchRoundDict(Map.of()).batchRound(3);
+        StyleGanInputException e = assertThrows(StyleGanInputException.class, threes::build);
         assertEquals("the worker share of 16 images does not split into rounds of 3 that are multiples of the pack "
                 + "size 1 (see --batch-round, --batch and --pack)", e.getMessage());
-        c.workers = 1;
-        c.minibatchBase = 24;
-        c.minibatchDict = new TreeMap<>();
-        c.batchRound = 12;
-        c.stddevGroupSize = 8;
-        e = assertThrows(StyleGanInputException.class, c::checkMinibatches);
+        TrainingConfig.Builder groups = threes.workers(1).minibatchBase(24).minibatchDict(Map.of()).batchRound(12)
+                .model(c.model().withDiscriminator(new DiscriminatorConfig(8, 1, 1)));
+        e = assertThrows(StyleGanInputException.class, groups::build);
         assertEquals("the 12 inputs of D per round are not a multiple of the minibatch-stddev group 8 (see --batch, "
                 + "--workers, --batch-round, --pack and --mbstd-group)", e.getMessage());
-        c.stddevGroupSize = 4;
-        c.checkMinibatches();
-        c.batchRound = 0;
-        c.batchRoundDict = new TreeMap<>(Map.of(8, 12, 4, 5));
-        e = assertThrows(StyleGanInputException.class, c::checkMinibatches);
+        TrainingConfig fours = groups.model(c.model()).build();
+        e = assertThrows(StyleGanInputException.class,
+                () -> fours.toBuilder().batchRound(0).batchRoundDict(Map.of(8, 12, 4, 5)).build());
         assertEquals("the worker share of 24 images does not split into rounds of 5 that are multiples of the pack "
                 + "size 1 (see --batch-round, --batch and --pack)", e.getMessage());
     }

@@ -9,6 +9,7 @@ import org.stylegan4j.io.Checkpoint;
 import org.stylegan4j.io.CheckpointFormatException;
 import org.stylegan4j.io.SafeTensors;
 import org.stylegan4j.model.Generator;
+import org.stylegan4j.model.DiscriminatorConfig;
 import org.stylegan4j.model.ModelConfig;
 import org.stylegan4j.nn.Engines;
 import org.stylegan4j.nn.ParameterStore;
@@ -422,7 +423,8 @@ public final class OfficialImport {
             return new ModelConfig(PRESET, resolution, channels, latent, dlatent, mappingLayers, mappingFmaps,
                     k.real("mapping_lrmul", 0.01), k.integer("fmap_base", 8192), k.real("fmap_decay", 1.0),
                     k.integer("fmap_max", 512), k.bool("const_input_layer", true), k.bool("use_styles", true),
-                    k.bool("use_noise", true), k.bool("use_pixel_norm", false), k.real("style_mixing_prob", 0.9));
+                    k.bool("use_noise", true), k.bool("use_pixel_norm", false), k.real("style_mixing_prob", 0.9),
+                    DiscriminatorConfig.OFFICIAL);
         } catch (StyleGanInputException e) {
             throw new CheckpointFormatException(pkl + ": the inferred architecture is refused (" + e.getMessage() + ")", e);
         }
