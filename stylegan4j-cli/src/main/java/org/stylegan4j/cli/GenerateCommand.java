@@ -97,6 +97,17 @@ public final class GenerateCommand implements Callable<Integer> {
             files.add(outdir.resolve("grid.png"));
         }
         OutputFiles.checkOverwrite(files, force);
+        List<BufferedImage> images = generate(all, files);
+        if (grid) {
+            int cols = (int) Math.ceil(Math.sqrt(images.size()));
+            Images.writePng(Images.grid(images, cols), files.get(files.size() - 1));
+        }
+        spec.commandLine().getOut().printf("wrote %d images to %s%n", all.length, outdir);
+        return 0;
+    }
+
+    /** Writes seed i's image to file i, batch by batch; returns the images when a grid is asked for. */
+    private List<BufferedImage> generate(long[] all, List<Path> files) {
         List<BufferedImage> images = new ArrayList<>();
         Truncation truncation = new Truncation(psi, cutoff);
         try (Generator g = network.load(); NDManager m = Engines.newManager();
@@ -119,11 +130,6 @@ public final class GenerateCommand implements Callable<Integer> {
                 }
             }
         }
-        if (grid) {
-            int cols = (int) Math.ceil(Math.sqrt(images.size()));
-            Images.writePng(Images.grid(images, cols), files.get(files.size() - 1));
-        }
-        spec.commandLine().getOut().printf("wrote %d images to %s%n", all.length, outdir);
-        return 0;
+        return images;
     }
 }

@@ -67,21 +67,8 @@ public final class InterpolateCommand implements Callable<Integer> {
         FigureChecks.atLeast("--delay-ms", delayMs, 0);
         FigureChecks.psi("--trunc", psi);
         FigureChecks.batch(batch);
-        boolean gifOnly = out.getFileName() != null && out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gif");
-        Path gif;
         List<Path> pngs = new ArrayList<>();
-        if (gifOnly) {
-            gif = OutputFiles.file(out, force);
-        } else {
-            OutputFiles.directory(out);
-            for (int k = 0; k < frames; k++) {
-                pngs.add(out.resolve(String.format("frame%04d.png", k)));
-            }
-            gif = out.resolve("interpolation.gif");
-            List<Path> files = new ArrayList<>(pngs);
-            files.add(gif);
-            OutputFiles.checkOverwrite(files, force);
-        }
+        Path gif = outputFiles(pngs);
         try (Generator g = network.load()) {
             Interpolation interpolation = new Interpolation(g, path, where, frames).batchSize(batch);
             if (psi != null) {
@@ -99,6 +86,25 @@ public final class InterpolateCommand implements Callable<Integer> {
                     where.name().toLowerCase(Locale.ROOT), out);
         }
         return 0;
+    }
+
+    /**
+     * Checks the outputs: a GIF given as --out, or a directory with a PNG per frame (added to {@code pngs}) and the
+     * GIF.
+     */
+    private Path outputFiles(List<Path> pngs) {
+        if (out.getFileName() != null && out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gif")) {
+            return OutputFiles.file(out, force);
+        }
+        OutputFiles.directory(out);
+        for (int k = 0; k < frames; k++) {
+            pngs.add(out.resolve(String.format("frame%04d.png", k)));
+        }
+        Path gif = out.resolve("interpolation.gif");
+        List<Path> files = new ArrayList<>(pngs);
+        files.add(gif);
+        OutputFiles.checkOverwrite(files, force);
+        return gif;
     }
 
     private static Interpolation.Space space(String text) {

@@ -53,11 +53,27 @@ final class TrainClassifierCommand implements Callable<Integer> {
         stdout.printf("training on %d digits, %d held back, %d epochs, seed %d%n",
                 split.train().size(), split.heldBack().size(), epochs, seed);
         stdout.flush();
-        DigitClassifierTrainer.Options options = DigitClassifierTrainer.Options.defaults(epochs, seed);
-        DigitClassifierTrainer.Result result;
         double[] epochAccuracy = new double[epochs];
+        DigitClassifierTrainer.Result result = train(split, epochAccuracy);
+        try (var classifier = result.classifier()) {
+            classifier.save(out, metadata(result, split));
+        }
+        for (int e = 0; e < result.epochLoss().length; e++) {
+            stdout.printf(Locale.ROOT, "epoch %d: train loss %.4f, held-back accuracy %.2f%%%n", e + 1,
+                    result.epochLoss()[e], 100 * epochAccuracy[e]);
+        }
+        stdout.printf(Locale.ROOT, "held-back accuracy %.2f%% (%d images)%n", 100 * result.heldBackAccuracy(),
+                split.heldBack().size());
+        stdout.println("wrote " + out);
+        stdout.flush();
+        return 0;
+    }
+
+    /** Trains with a progress bar, recording each epoch's held-back accuracy. */
+    private DigitClassifierTrainer.Result train(Digits.Split split, double[] epochAccuracy) {
+        DigitClassifierTrainer.Options options = DigitClassifierTrainer.Options.defaults(epochs, seed);
         try (ProgressBar bar = Progress.bar("train-classifier", 1, "steps")) {
-            result = DigitClassifierTrainer.train(split.train(), split.heldBack(), options,
+            return DigitClassifierTrainer.train(split.train(), split.heldBack(), options,
                     new DigitClassifierTrainer.Listener() {
                         private String lastEpoch = "";
 
@@ -76,29 +92,20 @@ final class TrainClassifierCommand implements Callable<Integer> {
                         }
                     });
         }
-        try (var classifier = result.classifier()) {
-            String accuracy = String.format(Locale.ROOT, "%.4f", result.heldBackAccuracy());
-            Map<String, String> meta = new LinkedHashMap<>();
-            meta.put("command", "stylegan4j train-classifier --data " + data + " --out " + out.getFileName()
-                    + " --epochs " + epochs + " --seed " + seed);
-            meta.put("held_back_accuracy", accuracy);
-            meta.put("held_back", split.heldBack().size() + " images: every " + Digits.HELD_BACK_EVERY
-                    + "th by sorted name, never trained on");
-            meta.put("train_images", Integer.toString(split.train().size()));
-            meta.put("epochs", Integer.toString(epochs));
-            meta.put("seed", Long.toString(seed));
-            meta.put("final_train_loss", String.format(Locale.ROOT, "%.5f",
-                    result.epochLoss()[result.epochLoss().length - 1]));
-            classifier.save(out, meta);
-            for (int e = 0; e < result.epochLoss().length; e++) {
-                stdout.printf(Locale.ROOT, "epoch %d: train loss %.4f, held-back accuracy %.2f%%%n", e + 1,
-                        result.epochLoss()[e], 100 * epochAccuracy[e]);
-            }
-            stdout.printf(Locale.ROOT, "held-back accuracy %.2f%% (%d images)%n", 100 * result.heldBackAccuracy(),
-                    split.heldBack().size());
-            stdout.println("wrote " + out);
-            stdout.flush();
-        }
-        return 0;
+    }
+
+    private Map<String, String> metadata(DigitClassifierTrainer.Result result, Digits.Split split) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("command", "stylegan4j train-classifier --data " + data + " --out " + out.getFileName()
+                + " --epochs " + epochs + " --seed " + seed);
+        meta.put("held_back_accuracy", String.format(Locale.ROOT, "%.4f", result.heldBackAccuracy()));
+        meta.put("held_back", split.heldBack().size() + " images: every " + Digits.HELD_BACK_EVERY
+                + "th by sorted name, never trained on");
+        meta.put("train_images", Integer.toString(split.train().size()));
+        meta.put("epochs", Integer.toString(epochs));
+        meta.put("seed", Long.toString(seed));
+        meta.put("final_train_loss", String.format(Locale.ROOT, "%.5f",
+                result.epochLoss()[result.epochLoss().length - 1]));
+        return meta;
     }
 }

@@ -53,6 +53,9 @@ public final class TrainCommand implements Callable<Integer> {
      */
     private static final int MAX_FINAL_FIGURE_RESOLUTION = 256;
 
+    /** Largest --config file read (a run's config.json is about 1.5 KiB). */
+    private static final long MAX_CONFIG_BYTES = 1 << 20;
+
     @Spec
     CommandSpec spec;
 
@@ -217,6 +220,10 @@ public final class TrainCommand implements Callable<Integer> {
 
     private String readConfigFile() {
         try {
+            if (Files.size(configFile) > MAX_CONFIG_BYTES) {
+                throw new StyleGanInputException(configFile + ": not a training config (over "
+                        + MAX_CONFIG_BYTES / 1024 + " KiB)");
+            }
             return Files.readString(configFile);
         } catch (IOException e) {
             throw new StyleGanInputException(configFile + ": cannot read the config (" + e.getMessage() + ")");

@@ -28,13 +28,21 @@ public final class TickLog implements TrainingListener {
     @Override
     public void onStart(TrainingLoop loop) throws IOException {
         Path log = loop.runDir().resolve(FILE);
-        if (Files.exists(log)) {
-            StringBuilder kept = new StringBuilder();
-            for (TickStats t : read(loop.runDir(), loop.state().kimg())) {
-                kept.append(JSON.writeValueAsString(t)).append('\n');
-            }
-            AtomicFiles.writeString(log, kept.toString());
+        if (!Files.exists(log)) {
+            return;
         }
+        List<TickStats> ticks;
+        try {
+            ticks = parse(log, loop.state().kimg());
+        } catch (IOException e) {
+            LOG.warn("cannot read {} ({}); new ticks are appended to it as it is", log, e.getMessage());
+            return;
+        }
+        StringBuilder kept = new StringBuilder();
+        for (TickStats t : ticks) {
+            kept.append(JSON.writeValueAsString(t)).append('\n');
+        }
+        AtomicFiles.writeString(log, kept.toString());
     }
 
     @Override
@@ -49,22 +57,27 @@ public final class TickLog implements TrainingListener {
      * @return the ticks logged up to that position (none when there is no readable log)
      */
     public static List<TickStats> read(Path runDir, double upToKimg) {
-        List<TickStats> out = new ArrayList<>();
         Path log = runDir.resolve(FILE);
         if (!Files.exists(log)) {
-            return out;
+            return new ArrayList<>();
         }
         try {
-            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-                if (!line.isBlank()) {
-                    TickStats t = JSON.readValue(line, TickStats.class);
-                    if (t.kimg() <= upToKimg + 1e-9) {
-                        out.add(t);
-                    }
-                }
-            }
+            return parse(log, upToKimg);
         } catch (IOException e) {
             LOG.warn("cannot read {}: {}", log, e.getMessage());
+            return new ArrayList<>();
+        }
+    }
+
+    private static List<TickStats> parse(Path log, double upToKimg) throws IOException {
+        List<TickStats> out = new ArrayList<>();
+        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+            if (!line.isBlank()) {
+                TickStats t = JSON.readValue(line, TickStats.class);
+                if (t.kimg() <= upToKimg + 1e-9) {
+                    out.add(t);
+                }
+            }
         }
         return out;
     }
