@@ -3,7 +3,8 @@
 A TorchScript file is a zip holding the module's TorchScript source (code/__torch__.py), its pickled object
 (data.pkl) and constants (constants.pkl). The modules here have no parameters, so no tensor storage is needed:
 
-* mean_features.pt: forward(x) = mean of x over H and W, [N, C] (a feature extractor with C features);
+* mean_features.pt: forward(x) = mean of x (as float32, so uint8 input works too) over H and W, [N, C] (a feature
+  extractor with C features);
 * pair_distance.pt: forward(x0, x1) = mean over C, H, W of (x0 - x1)^2, [N] (a path-length distance);
 * not_torchscript.pt: a zip without TorchScript content (must be rejected).
 
@@ -24,7 +25,7 @@ HEADER = """class Model(Module):
 
 MEAN_SRC = HEADER + """  def forward(self: __torch__.Model,
     x: Tensor) -> Tensor:
-    return torch.mean(x, [2, 3])
+    return torch.mean(torch.to(x, 6), [2, 3])
 """
 
 PAIR_SRC = HEADER + """  def forward(self: __torch__.Model,

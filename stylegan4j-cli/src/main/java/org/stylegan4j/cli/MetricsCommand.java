@@ -39,6 +39,9 @@ import java.util.concurrent.Callable;
                 + "On a network inside a training run the results are appended to the run's metrics.jsonl.")
 public final class MetricsCommand implements Callable<Integer> {
 
+    /** The value of --extractor, --ppl-network and --attributes that chooses the bundled digit networks. */
+    private static final String DIGITS = "digits";
+
     private static final Map<String, Integer> PAPER_NUM = Map.of("fid", 50_000, "kid", 50_000, "ppl_zfull", 100_000,
             "ppl_wfull", 100_000, "ppl_zend", 100_000, "ppl_wend", 100_000, "ls", 200_000);
 
@@ -64,21 +67,34 @@ public final class MetricsCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of every random draw (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--extractor", paramLabel = "FILE",
-            description = "TorchScript feature network for fid/kid (e.g. Inception-v3 pool3); default for 32x32 digits: the bundled classifier.")
-    Path extractor;
+    @Option(names = "--extractor", paramLabel = "FILE|digits", description = "Feature network for fid/kid: a "
+            + "TorchScript file (e.g. Inception-v3 pool3), or digits (the bundled classifier's 256 features; 32x32 "
+            + "grayscale networks).")
+    String extractor;
 
-    @Option(names = "--ppl-network", paramLabel = "FILE",
-            description = "TorchScript LPIPS network forward(x0, x1) -> distances for ppl; default for 32x32 digits: the classifier-based distance.")
-    Path pplNetwork;
+    @Option(names = "--ppl-network", paramLabel = "FILE|digits", description = "Distance network for ppl: a "
+            + "TorchScript LPIPS file, forward(x0, x1) -> distances, or digits (an LPIPS-style distance on the bundled "
+            + "classifier's features).")
+    String pplNetwork;
 
-    @Option(names = "--attributes", paramLabel = "FILE",
-            description = "TorchScript attribute classifier forward(x) -> [N, attributes] logits for ls; default for 32x32 digits: ten one-vs-rest digits.")
-    Path attributes;
+    @Option(names = "--attributes", paramLabel = "FILE|digits", description = "Attribute classifier for ls: a "
+            + "TorchScript file, forward(x) -> [N, attributes] logits, or digits (ten one-vs-rest 'is a k').")
+    String attributes;
 
-    @Option(names = "--network-input", defaultValue = "float",
-            description = "Input of the TorchScript networks: float ([-1, 1]) or uint8 ([0, 255]) (default ${DEFAULT-VALUE}).")
+    @Option(names = "--network-input", defaultValue = "float", description = "Input of the TorchScript networks "
+            + "without their own option: float ([-1, 1]), float255 ([0, 255]) or uint8 ([0, 255] rounded, as NVIDIA's "
+            + "inception.pt) (default ${DEFAULT-VALUE}).")
     String networkInput;
+
+    @Option(names = "--extractor-input", description = "Input of --extractor FILE (default: --network-input).")
+    String extractorInput;
+
+    @Option(names = "--ppl-input", description = "Input of --ppl-network FILE: float or float255 (what the official "
+            + "LPIPS takes); never uint8, which would round away the differences ppl measures (default: --network-input).")
+    String pplInput;
+
+    @Option(names = "--attributes-input", description = "Input of --attributes FILE (default: --network-input).")
+    String attributesInput;
 
     @Option(names = "--network-rgb", description = "Repeat grayscale images to 3 channels for the TorchScript networks.")
     boolean networkRgb;
@@ -98,29 +114,17 @@ public final class MetricsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<String> names = MetricsRunner.parse(String.join(",", metrics));
-        if (num != null && (num < 2 || num > 10_000_000)) {
-            throw new StyleGanInputException("--num must be between 2 and 10000000, got " + num);
-        }
-        if (batch < 1 || batch > 4096) {
-            throw new StyleGanInputException("--batch must be between 1 and 4096, got " + batch);
-        }
-        TorchScriptFeatureExtractor.Input input = TorchScriptFeatureExtractor.Input.parse(networkInput);
-        if ((names.contains("fid") || names.contains("kid")) && data == null) {
-            throw new StyleGanInputException("fid and kid need real images: pass --data");
-        }
-        if (data != null && !Files.exists(data)) {
-            throw new StyleGanInputException(data + ": no such file or folder");
-        }
+        checkOptions(names);
         network.config();
         Map<String, Double> results = new LinkedHashMap<>();
         long started = System.nanoTime();
+        Map<String, String> used = new LinkedHashMap<>();
         try (Generator g = network.load()) {
-            boolean digits = g.config().numChannels() == 1 && g.config().resolution() == DigitClassifier.RESOLUTION;
             int c = g.config().numChannels();
             int res = g.config().resolution();
-            try (FeatureExtractor fx = needs(names, "fid", "kid") ? extractor(digits, input, c, res) : null;
-                 PathDistance pd = needs(names, "ppl_") ? pathDistance(digits, input) : null;
-                 AttributeClassifier ac = needs(names, "ls") ? attributes(digits, input) : null) {
+            try (FeatureExtractor fx = needs(names, "fid", "kid") ? extractor(c, res, used) : null;
+                 PathDistance pd = needs(names, "ppl_") ? pathDistance(c, res, used) : null;
+                 AttributeClassifier ac = needs(names, "ls") ? attributes(c, res, used) : null) {
                 Path cache = noCache ? null : cacheDir != null ? cacheDir
                         : Path.of(System.getProperty("user.home"), ".cache", "stylegan4j", "metrics");
                 for (List<String> group : groups(names)) {
@@ -131,8 +135,27 @@ public final class MetricsCommand implements Callable<Integer> {
             }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        report(results, seconds);
+        report(results, used, seconds);
         return 0;
+    }
+
+    /** Refuses bad counts, input conventions and data before anything is loaded. */
+    private void checkOptions(List<String> names) {
+        if (num != null && (num < 2 || num > 10_000_000)) {
+            throw new StyleGanInputException("--num must be between 2 and 10000000, got " + num);
+        }
+        if (batch < 1 || batch > 4096) {
+            throw new StyleGanInputException("--batch must be between 1 and 4096, got " + batch);
+        }
+        for (String own : new String[] {extractorInput, pplInput, attributesInput}) {
+            input(own);
+        }
+        if ((names.contains("fid") || names.contains("kid")) && data == null) {
+            throw new StyleGanInputException("fid and kid need real images: pass --data");
+        }
+        if (data != null && !Files.exists(data)) {
+            throw new StyleGanInputException(data + ": no such file or folder");
+        }
     }
 
     private static boolean needs(List<String> names, String... prefixes) {
@@ -157,37 +180,63 @@ public final class MetricsCommand implements Callable<Integer> {
         return out;
     }
 
-    private FeatureExtractor extractor(boolean digits, TorchScriptFeatureExtractor.Input input, int c, int res) {
-        if (extractor != null) {
-            return new TorchScriptFeatureExtractor(extractor, input, networkRgb, c, res);
+    private FeatureExtractor extractor(int c, int res, Map<String, String> used) {
+        String what = chosen(extractor, "fid and kid need a feature network: pass --extractor FILE (TorchScript, "
+                + "e.g. Inception-v3) or --extractor digits (the bundled classifier, for 32x32 digits)");
+        if (isDigits("--extractor", what, c, res)) {
+            used.put("features", "digits (the bundled classifier's 256 features)");
+            return new DigitFeatures();
         }
-        if (!digits) {
-            throw new StyleGanInputException("fid and kid on " + res + "x" + res + " images need a feature network: "
-                    + "pass --extractor FILE (TorchScript, e.g. Inception-v3)");
-        }
-        return new DigitFeatures();
+        TorchScriptFeatureExtractor.Input in = input(extractorInput);
+        used.put("features", what + " (" + in.label() + " input)");
+        return new TorchScriptFeatureExtractor(Path.of(what), in, networkRgb, c, res);
     }
 
-    private PathDistance pathDistance(boolean digits, TorchScriptFeatureExtractor.Input input) {
-        if (pplNetwork != null) {
-            return new TorchScriptPathDistance(pplNetwork, input, networkRgb);
+    private PathDistance pathDistance(int c, int res, Map<String, String> used) {
+        String what = chosen(pplNetwork, "perceptual path length needs a distance network: pass --ppl-network FILE "
+                + "(TorchScript LPIPS) or --ppl-network digits (for 32x32 digits)");
+        if (isDigits("--ppl-network", what, c, res)) {
+            used.put("ppl", "digits (LPIPS-style distance on the bundled classifier's features)");
+            return new DigitPerceptualDistance();
         }
-        if (!digits) {
-            throw new StyleGanInputException("perceptual path length on this network needs a distance network: "
-                    + "pass --ppl-network FILE (TorchScript LPIPS)");
-        }
-        return new DigitPerceptualDistance();
+        TorchScriptFeatureExtractor.Input in = input(pplInput);
+        used.put("ppl", what + " (" + in.label() + " input)");
+        return new TorchScriptPathDistance(Path.of(what), in, networkRgb);
     }
 
-    private AttributeClassifier attributes(boolean digits, TorchScriptFeatureExtractor.Input input) {
-        if (attributes != null) {
-            return AttributeClassifier.torchScript(attributes, input, networkRgb);
+    private AttributeClassifier attributes(int c, int res, Map<String, String> used) {
+        String what = chosen(attributes, "linear separability needs attribute classifiers: pass --attributes FILE "
+                + "(TorchScript) or --attributes digits (for 32x32 digits)");
+        if (isDigits("--attributes", what, c, res)) {
+            used.put("attributes", "digits (ten one-vs-rest 'is a k' from the bundled classifier)");
+            return new DigitAttributes(DigitClassifier.bundled());
         }
-        if (!digits) {
-            throw new StyleGanInputException("linear separability on this network needs attribute classifiers: "
-                    + "pass --attributes FILE (TorchScript)");
+        TorchScriptFeatureExtractor.Input in = input(attributesInput);
+        used.put("attributes", what + " (" + in.label() + " input)");
+        return AttributeClassifier.torchScript(Path.of(what), in, networkRgb);
+    }
+
+    private static String chosen(String option, String missing) {
+        if (option == null) {
+            throw new StyleGanInputException(missing);
         }
-        return new DigitAttributes(DigitClassifier.bundled());
+        return option;
+    }
+
+    /** Whether the option names the bundled digit networks, which take 32x32 grayscale images only. */
+    private static boolean isDigits(String option, String value, int c, int res) {
+        if (!DIGITS.equals(value)) {
+            return false;
+        }
+        if (c != 1 || res != DigitClassifier.RESOLUTION) {
+            throw new StyleGanInputException(option + " digits needs a 32x32 grayscale network; this one makes " + res
+                    + "x" + res + " images with " + c + " channel(s)");
+        }
+        return true;
+    }
+
+    private TorchScriptFeatureExtractor.Input input(String own) {
+        return TorchScriptFeatureExtractor.Input.parse(own != null ? own : networkInput);
     }
 
     private static Map<String, Double> runWithProgress(Generator g, List<String> group, MetricsRunner.Settings s) {
@@ -214,7 +263,7 @@ public final class MetricsCommand implements Callable<Integer> {
         }
     }
 
-    private void report(Map<String, Double> results, double seconds) throws IOException {
+    private void report(Map<String, Double> results, Map<String, String> used, double seconds) throws IOException {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode o = mapper.createObjectNode();
         if (network.source.network != null) {
@@ -227,6 +276,7 @@ public final class MetricsCommand implements Callable<Integer> {
         }
         o.put("seed", seed);
         results.forEach(o::put);
+        used.forEach(o.putObject("networks")::put);
         o.put("seconds", Math.round(seconds * 10) / 10.0);
         o.put("time", Instant.now().toString());
         PrintWriter out = spec.commandLine().getOut();
@@ -234,6 +284,7 @@ public final class MetricsCommand implements Callable<Integer> {
             out.println(mapper.writeValueAsString(o));
         } else {
             results.forEach((k, v) -> out.printf("%-10s %.6g%n", k, v));
+            used.forEach((k, v) -> out.printf("%-10s %s%n", k + ":", v));
         }
         out.flush();
         Path runDir = network.source.network == null ? null : network.source.network.toAbsolutePath().getParent();

@@ -44,19 +44,23 @@ class MetricsCommandTest {
     void jsonResultsAreAppendedToTheRunsMetricsFile() throws IOException {
         Path net = runWithNetwork();
         CliTest.Run r = CliTest.run("metrics", "--network", net.toString(), "--data", MNIST, "--metrics",
-                "fid,ppl_wend,ppl_zend,ls", "--num", "300", "--batch", "100", "--no-cache", "--json");
+                "fid,ppl_wend,ppl_zend,ls", "--num", "300", "--batch", "100", "--no-cache", "--json", "--extractor",
+                "digits", "--ppl-network", "digits", "--attributes", "digits");
         assertEquals(0, r.exit(), r.err());
         JsonNode o = JSON.readTree(r.out());
         for (String k : List.of("fid", "ppl_wend", "ppl_zend", "ls_z", "ls_w")) {
             assertTrue(o.get(k).isNumber() && Double.isFinite(o.get(k).asDouble()), k + " in " + r.out());
         }
         assertTrue(o.get("fid").asDouble() > 0);
+        assertEquals("digits (the bundled classifier's 256 features)", o.get("networks").get("features").asText());
+        assertTrue(o.get("networks").get("ppl").asText().startsWith("digits"), r.out());
+        assertTrue(o.get("networks").get("attributes").asText().startsWith("digits"), r.out());
         assertTrue(o.get("ls_z").asDouble() >= 1 && o.get("ls_w").asDouble() >= 1, "2^H >= 1");
         List<String> lines = Files.readAllLines(net.getParent().resolve("metrics.jsonl"));
         assertEquals(1, lines.size());
         assertEquals(o.get("fid").asDouble(), JSON.readTree(lines.get(0)).get("fid").asDouble(), 0.0);
         CliTest.Run again = CliTest.run("metrics", "--network", net.toString(), "--metrics", "ppl_wend", "--num", "20",
-                "--batch", "10");
+                "--batch", "10", "--ppl-network", "digits");
         assertEquals(0, again.exit(), again.err());
         assertTrue(again.out().startsWith("ppl_wend"), again.out());
         assertEquals(2, Files.readAllLines(net.getParent().resolve("metrics.jsonl")).size());
@@ -65,13 +69,34 @@ class MetricsCommandTest {
     @Test
     void sameSeedGivesTheSameResult() throws IOException {
         String[] args = {"metrics", "--random-init", "--preset", "small", "--resolution", "32", "--metrics",
-            "ppl_zfull", "--num", "16", "--batch", "8", "--seed", "5", "--json"};
+            "ppl_zfull", "--num", "16", "--batch", "8", "--seed", "5", "--json", "--ppl-network", "digits"};
         CliTest.Run a = CliTest.run(args);
         CliTest.Run b = CliTest.run(args);
         assertEquals(0, a.exit(), a.err());
         double first = JSON.readTree(a.out()).get("ppl_zfull").asDouble();
         assertTrue(first > 0, a.out());
         assertEquals(first, JSON.readTree(b.out()).get("ppl_zfull").asDouble(), 0.0);
+    }
+
+    @Test
+    void eachNetworkHasItsOwnInputAndPplIsTheSameBesideAUint8FeatureNetwork() throws IOException {
+        String ppl = FIXTURES.resolve("pair_distance.pt").toString();
+        String[] alone = {"metrics", "--random-init", "--preset", "small", "--resolution", "32", "--metrics", "ppl_wend",
+            "--num", "40", "--batch", "20", "--seed", "2", "--json", "--ppl-network", ppl, "--ppl-input", "float255"};
+        CliTest.Run a = CliTest.run(alone);
+        assertEquals(0, a.exit(), a.err());
+        List<String> together = new java.util.ArrayList<>(List.of(alone));
+        together.set(7, "kid,ppl_wend");
+        together.addAll(List.of("--data", MNIST, "--no-cache", "--extractor",
+                FIXTURES.resolve("mean_features.pt").toString(), "--extractor-input", "uint8"));
+        CliTest.Run b = CliTest.run(together.toArray(String[]::new));
+        assertEquals(0, b.exit(), b.err());
+        JsonNode first = JSON.readTree(a.out());
+        JsonNode second = JSON.readTree(b.out());
+        assertTrue(first.get("ppl_wend").asDouble() > 0, a.out());
+        assertEquals(first.get("ppl_wend").asDouble(), second.get("ppl_wend").asDouble(), 0.0);
+        assertEquals(ppl + " (float255 input)", second.get("networks").get("ppl").asText());
+        assertEquals(FIXTURES.resolve("mean_features.pt") + " (uint8 input)", second.get("networks").get("features").asText());
     }
 
     @Test
@@ -82,7 +107,7 @@ class MetricsCommandTest {
         assertEquals("error: unknown metric 'ppl' (known: fid, kid, ppl_zfull, ppl_wfull, ppl_zend, ppl_wend, ls)",
                 r.err().strip());
         r = CliTest.run("metrics", "--random-init", "--preset", "small", "--resolution", "32", "--data", MNIST,
-                "--num", "100", "--no-cache");
+                "--num", "100", "--no-cache", "--extractor", "digits");
         assertEquals(2, r.exit());
         assertTrue(r.err().strip().startsWith("error: FID needs more samples than features: --num 100"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -95,9 +120,22 @@ class MetricsCommandTest {
                 "--ppl-network", text.toString());
         assertEquals(2, r.exit());
         assertTrue(r.err().strip().matches("error: .*model.pt is not a TorchScript file.*"), r.err());
-        r = CliTest.run("metrics", "--random-init", "--preset", "small", "--resolution", "16", "--data", MNIST);
+        r = CliTest.run("metrics", "--random-init", "--preset", "small", "--resolution", "32", "--data", MNIST);
         assertEquals(2, r.exit());
-        assertTrue(r.err().strip().startsWith("error: fid and kid on 16x16 images need a feature network"), r.err());
+        assertEquals("error: fid and kid need a feature network: pass --extractor FILE (TorchScript, e.g. Inception-v3) "
+                + "or --extractor digits (the bundled classifier, for 32x32 digits)", r.err().strip());
+        r = CliTest.run("metrics", "--random-init", "--preset", "small", "--resolution", "16", "--metrics", "ppl_wend",
+                "--ppl-network", "digits");
+        assertEquals(2, r.exit());
+        assertEquals("error: --ppl-network digits needs a 32x32 grayscale network; this one makes 16x16 images with 1 "
+                + "channel(s)", r.err().strip());
+        r = CliTest.run("metrics", "--random-init", "--preset", "small", "--resolution", "32", "--metrics", "ppl_wend",
+                "--ppl-network", FIXTURES.resolve("pair_distance.pt").toString(), "--network-input", "uint8");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().strip().startsWith("error: the path-length network takes float input"), r.err());
+        r = CliTest.run("metrics", "--random-init", "--preset", "small", "--resolution", "32", "--metrics", "ls",
+                "--attributes", "digits", "--attributes-input", "int4");
+        assertEquals("error: unknown network input 'int4' (known: float, float255, uint8)", r.err().strip());
         r = CliTest.run("metrics", "--random-init", "--preset", "small", "--resolution", "32", "--data", MNIST,
                 "--extractor", FIXTURES.resolve("mean_features.pt").toString(), "--metrics", "kid", "--num", "40");
         assertEquals(0, r.exit(), r.err());

@@ -16,23 +16,33 @@ import java.util.Locale;
  */
 public final class TorchScriptFeatureExtractor implements FeatureExtractor {
 
-    /** How images are handed to a TorchScript network. */
+    /** How images are handed to a TorchScript network; each metric network has its own. */
     public enum Input {
-        /** float32 in [-1, 1], the generator's range. */
+        /** float32 in [-1, 1], the generator's range (e.g. the {@code lpips} package's networks). */
         FLOAT,
+        /**
+         * float32 in [0, 255] (x * 127.5 + 127.5, not rounded), what the official perceptual path length feeds its
+         * LPIPS network.
+         */
+        FLOAT255,
         /** uint8 in [0, 255] as the official code converts images (x * 127.5 + 128, clamped), e.g. NVIDIA's inception.pt. */
         UINT8;
 
         /**
-         * @param name {@code float} or {@code uint8}
+         * @param name {@code float}, {@code float255} or {@code uint8}
          * @return the mode
          */
         public static Input parse(String name) {
             try {
                 return valueOf(name.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new StyleGanInputException("unknown network input '" + name + "' (known: float, uint8)");
+                throw new StyleGanInputException("unknown network input '" + name + "' (known: float, float255, uint8)");
             }
+        }
+
+        /** @return the name {@link #parse} takes */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

@@ -11,7 +11,6 @@ import org.stylegan4j.nn.Engines;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /** A user's TorchScript file loaded by DJL's PyTorch engine (offline), with the input conventions of the metrics. */
 final class TorchScriptNetwork implements AutoCloseable {
@@ -50,7 +49,7 @@ final class TorchScriptNetwork implements AutoCloseable {
     }
 
     String id() {
-        return "torchscript:" + file.toAbsolutePath() + ":" + input.name().toLowerCase(Locale.ROOT) + (rgb ? ":rgb" : "");
+        return "torchscript:" + file.toAbsolutePath() + ":" + input.label() + (rgb ? ":rgb" : "");
     }
 
     NDManager newManager() {
@@ -60,10 +59,11 @@ final class TorchScriptNetwork implements AutoCloseable {
     /** Converts images from [-1, 1] floats to the network's convention. */
     NDArray prepare(NDArray x) {
         NDArray y = rgb && x.getShape().get(1) == 1 ? x.repeat(1, 3) : x;
-        if (input == TorchScriptFeatureExtractor.Input.UINT8) {
-            y = y.mul(127.5f).add(128f).floor().clip(0, 255).toType(DataType.UINT8, false);
-        }
-        return y;
+        return switch (input) {
+            case FLOAT -> y;
+            case FLOAT255 -> y.mul(127.5f).add(127.5f);
+            case UINT8 -> y.mul(127.5f).add(128f).floor().clip(0, 255).toType(DataType.UINT8, false);
+        };
     }
 
     /** Runs the network; its first output as float32. */

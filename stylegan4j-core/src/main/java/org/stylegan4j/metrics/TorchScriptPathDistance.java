@@ -19,10 +19,16 @@ public final class TorchScriptPathDistance implements PathDistance {
 
     /**
      * @param file TorchScript file
-     * @param input input convention
+     * @param input input convention: {@code FLOAT} or {@code FLOAT255}; the pairs are never quantised, as rounding to
+     *              integers would wipe out their epsilon = 1e-4 differences
      * @param rgb whether grayscale images are repeated to three channels first
+     * @throws StyleGanInputException for {@code UINT8} input
      */
     public TorchScriptPathDistance(Path file, TorchScriptFeatureExtractor.Input input, boolean rgb) {
+        if (input == TorchScriptFeatureExtractor.Input.UINT8) {
+            throw new StyleGanInputException("the path-length network takes float input (--ppl-input float or "
+                    + "float255): uint8 would round away the epsilon-sized differences path length measures");
+        }
         this.network = new TorchScriptNetwork(file, input, rgb);
     }
 

@@ -233,6 +233,32 @@ class MetricsTest {
     }
 
     @Test
+    void eachInputConventionHandsTheNetworkTheDocumentedValues() {
+        // mean_features.pt: the mean of each channel; pair_distance.pt: the mean squared difference of a pair
+        float[] img = {-1f, -0.5f, 0.00001f, 1f};
+        float[] expected = {
+            (-1f - 0.5f + 0.00001f + 1f) / 4,
+            ((-1f - 0.5f + 0.00001f + 1f) * 127.5f + 4 * 127.5f) / 4,
+            (0 + 64 + 128 + 255) / 4f,
+        };
+        TorchScriptFeatureExtractor.Input[] inputs = TorchScriptFeatureExtractor.Input.values();
+        for (int k = 0; k < inputs.length; k++) {
+            try (TorchScriptFeatureExtractor fx = new TorchScriptFeatureExtractor(FIXTURES.resolve("mean_features.pt"),
+                    inputs[k], false, 1, 2)) {
+                assertEquals(expected[k], fx.features(img, 1, 1, 2)[0][0], 1e-4, inputs[k].label());
+            }
+        }
+        // a difference of epsilon 1e-4 survives float255 input (uint8 would round it to 0 and is refused)
+        float[] a = new float[16];
+        float[] b = new float[16];
+        java.util.Arrays.fill(b, 1e-4f);
+        try (TorchScriptPathDistance pd = new TorchScriptPathDistance(FIXTURES.resolve("pair_distance.pt"),
+                TorchScriptFeatureExtractor.Input.FLOAT255, false)) {
+            assertEquals(Math.pow(127.5e-4, 2), pd.distances(a, b, 1, 1, 4)[0], 1e-7);
+        }
+    }
+
+    @Test
     void torchScriptNetworksRunThroughTheEngine() {
         try (TorchScriptFeatureExtractor fx = new TorchScriptFeatureExtractor(FIXTURES.resolve("mean_features.pt"),
                 TorchScriptFeatureExtractor.Input.FLOAT, false, 2, 4)) {
@@ -257,6 +283,10 @@ class MetricsTest {
             assertArrayEquals(new double[] {1, 4}, pd.distances(a, b, 2, 1, 4), 1e-9);
         }
         StyleGanInputException e = assertThrows(StyleGanInputException.class,
+                () -> new TorchScriptPathDistance(FIXTURES.resolve("pair_distance.pt"),
+                        TorchScriptFeatureExtractor.Input.UINT8, false));
+        assertTrue(e.getMessage().startsWith("the path-length network takes float input"), e.getMessage());
+        e = assertThrows(StyleGanInputException.class,
                 () -> new TorchScriptFeatureExtractor(FIXTURES.resolve("not_torchscript.pt"),
                         TorchScriptFeatureExtractor.Input.FLOAT, false, 1, 4));
         assertTrue(e.getMessage().contains("is not a TorchScript file"), e.getMessage());
