@@ -21,12 +21,15 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * Runs the paper's metrics (section 4) on a generator by name: {@code fid}, {@code kid}, {@code ppl_zfull},
@@ -182,14 +185,11 @@ public final class MetricsRunner {
 
     private static void generateFeatures(Generator g, FeatureExtractor fx, Settings s, FeatureStatistics stats,
                                          List<float[]> keep, Progress progress) {
-        Random rng = new Random(s.seed());
+        long[] all = distinctSeeds(s.seed(), s.num());
         try (NDManager manager = Engines.newManager()) {
             for (int start = 0; start < s.num(); start += s.batch()) {
                 int n = Math.min(s.batch(), s.num() - start);
-                long[] seeds = new long[n];
-                for (int i = 0; i < n; i++) {
-                    seeds[i] = rng.nextInt() & Integer.MAX_VALUE;
-                }
+                long[] seeds = Arrays.copyOfRange(all, start, start + n);
                 try (NDManager m = manager.newSubManager()) {
                     NDArray z = Seeds.latents(seeds, g.config().latentSize(), m);
                     float[] images = g.generate(z, Truncation.NONE, Noise.seeded(seeds)).toFloatArray();
@@ -198,6 +198,27 @@ public final class MetricsRunner {
                 progress.step(start + n);
             }
         }
+    }
+
+    /**
+     * The image seeds of a metric run: 31-bit integers from {@code new Random(seed)}, a value drawn again skipped, so
+     * that no latent repeats (independent 31-bit draws would repeat about 0.6 times in 50k).
+     *
+     * @param seed the run's seed
+     * @param count images
+     * @return {@code count} distinct seeds
+     */
+    static long[] distinctSeeds(long seed, int count) {
+        Random rng = new Random(seed);
+        Set<Long> seen = new HashSet<>();
+        long[] out = new long[count];
+        for (int i = 0; i < count; ) {
+            long v = rng.nextInt() & Integer.MAX_VALUE;
+            if (seen.add(v)) {
+                out[i++] = v;
+            }
+        }
+        return out;
     }
 
     private static void realFeatures(ImageDataset data, FeatureExtractor fx, int count, Settings s,

@@ -233,6 +233,28 @@ class MetricsTest {
     }
 
     @Test
+    void metricLatentsNeverRepeat() {
+        int n = 200_000;
+        long[] plain = new long[n];
+        java.util.Random rng = new java.util.Random(0);
+        for (int i = 0; i < n; i++) {
+            plain[i] = rng.nextInt() & Integer.MAX_VALUE;
+        }
+        long repeats = n - java.util.Arrays.stream(plain).distinct().count();
+        assertTrue(repeats > 0, "independent 31-bit draws repeat (about 9 in 200k)");
+        long[] seeds = MetricsRunner.distinctSeeds(0, n);
+        assertEquals(n, java.util.Arrays.stream(seeds).distinct().count());
+        int firstRepeat = 0;
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        while (seen.add(plain[firstRepeat])) {
+            firstRepeat++;
+        }
+        assertArrayEquals(java.util.Arrays.copyOf(plain, firstRepeat), java.util.Arrays.copyOf(seeds, firstRepeat),
+                "the same draws up to the first repeat");
+        assertEquals(plain[firstRepeat + 1], seeds[firstRepeat], "the repeat is skipped");
+    }
+
+    @Test
     void eachInputConventionHandsTheNetworkTheDocumentedValues() {
         // mean_features.pt: the mean of each channel; pair_distance.pt: the mean squared difference of a pair
         float[] img = {-1f, -0.5f, 0.00001f, 1f};
