@@ -30,6 +30,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -99,8 +100,10 @@ public final class MetricsCommand implements Callable<Integer> {
     @Option(names = "--network-rgb", description = "Repeat grayscale images to 3 channels for the TorchScript networks.")
     boolean networkRgb;
 
-    @Option(names = "--ppl-crop", description = "Crop the FFHQ face region before the path-length distance (as the paper's FFHQ figures).")
-    boolean pplCrop;
+    @Option(names = "--ppl-crop", arity = "0..1", fallbackValue = "on", defaultValue = "auto", paramLabel = "on|off|auto",
+            description = "Crop the FFHQ face region before the path-length distance, as the official metric does: "
+                    + "on, off, or auto (default: on for RGB networks of 256x256 and up, the paper's face data).")
+    String pplCrop;
 
     @Option(names = "--cache-dir", description = "Cache of real-image statistics (default ~/.cache/stylegan4j/metrics).")
     Path cacheDir;
@@ -129,7 +132,8 @@ public final class MetricsCommand implements Callable<Integer> {
                         : Path.of(System.getProperty("user.home"), ".cache", "stylegan4j", "metrics");
                 for (List<String> group : groups(names)) {
                     int n = num != null ? num : PAPER_NUM.get(group.get(0));
-                    MetricsRunner.Settings s = new MetricsRunner.Settings(n, batch, seed, data, cache, pplCrop, fx, pd, ac);
+                    MetricsRunner.Settings s = new MetricsRunner.Settings(n, batch, seed, data, cache,
+                            pd != null && crops(c, res, used), fx, pd, ac);
                     results.putAll(runWithProgress(g, group, s));
                 }
             }
@@ -150,6 +154,7 @@ public final class MetricsCommand implements Callable<Integer> {
         for (String own : new String[] {extractorInput, pplInput, attributesInput}) {
             input(own);
         }
+        crops(3, 1024, new LinkedHashMap<>());
         if ((names.contains("fid") || names.contains("kid")) && data == null) {
             throw new StyleGanInputException("fid and kid need real images: pass --data");
         }
@@ -233,6 +238,21 @@ public final class MetricsCommand implements Callable<Integer> {
                     + "x" + res + " images with " + c + " channel(s)");
         }
         return true;
+    }
+
+    /** Whether ppl crops the face region (--ppl-crop, auto: RGB networks of 256 and up), recorded in {@code used}. */
+    private boolean crops(int c, int res, Map<String, String> used) {
+        boolean auto = c == 3 && res >= 256;
+        String mode = pplCrop.toLowerCase(Locale.ROOT);
+        boolean crop = switch (mode) {
+            case "on" -> true;
+            case "off" -> false;
+            case "auto" -> auto;
+            default -> throw new StyleGanInputException("--ppl-crop must be on, off or auto, got '" + pplCrop + "'");
+        };
+        used.put("ppl_crop", (crop ? "on" : "off") + (mode.equals("auto")
+                ? " (auto: " + (auto ? "" : "not ") + "an RGB network of 256x256 or more)" : ""));
+        return crop;
     }
 
     private TorchScriptFeatureExtractor.Input input(String own) {

@@ -96,6 +96,11 @@ class MetricsCommandTest {
         assertTrue(first.get("ppl_wend").asDouble() > 0, a.out());
         assertEquals(first.get("ppl_wend").asDouble(), second.get("ppl_wend").asDouble(), 0.0);
         assertEquals(ppl + " (float255 input)", second.get("networks").get("ppl").asText());
+        assertEquals("off (auto: not an RGB network of 256x256 or more)", second.get("networks").get("ppl_crop").asText());
+        together.add("--ppl-crop");
+        JsonNode cropped = JSON.readTree(CliTest.run(together.toArray(String[]::new)).out());
+        assertEquals("on", cropped.get("networks").get("ppl_crop").asText());
+        assertTrue(cropped.get("ppl_wend").asDouble() != first.get("ppl_wend").asDouble(), "the crop changes the images");
         assertEquals(FIXTURES.resolve("mean_features.pt") + " (uint8 input)", second.get("networks").get("features").asText());
     }
 
@@ -136,6 +141,9 @@ class MetricsCommandTest {
         r = CliTest.run("metrics", "--random-init", "--preset", "small", "--resolution", "32", "--metrics", "ls",
                 "--attributes", "digits", "--attributes-input", "int4");
         assertEquals("error: unknown network input 'int4' (known: float, float255, uint8)", r.err().strip());
+        r = CliTest.run("metrics", "--random-init", "--preset", "small", "--resolution", "32", "--metrics", "ppl_wend",
+                "--ppl-network", "digits", "--ppl-crop", "maybe");
+        assertEquals("error: --ppl-crop must be on, off or auto, got 'maybe'", r.err().strip());
         r = CliTest.run("metrics", "--random-init", "--preset", "small", "--resolution", "32", "--data", MNIST,
                 "--extractor", FIXTURES.resolve("mean_features.pt").toString(), "--metrics", "kid", "--num", "40");
         assertEquals(0, r.exit(), r.err());
