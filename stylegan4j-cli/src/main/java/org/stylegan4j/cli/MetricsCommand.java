@@ -105,6 +105,11 @@ public final class MetricsCommand implements Callable<Integer> {
                     + "on, off, or auto (default: on for RGB networks of 256x256 and up, the paper's face data).")
     String pplCrop;
 
+    @Option(names = "--mirror-reals", defaultValue = "auto", paramLabel = "on|off|auto", description = "Flip each "
+            + "real image for fid/kid horizontally with probability 0.5, as the official metrics do for a network trained "
+            + "with mirrored reals: on, off, or auto (default: on when the network's run directory says --mirror).")
+    String mirrorReals;
+
     @Option(names = "--cache-dir", description = "Cache of real-image statistics (default ~/.cache/stylegan4j/metrics).")
     Path cacheDir;
 
@@ -133,7 +138,7 @@ public final class MetricsCommand implements Callable<Integer> {
                 for (List<String> group : groups(names)) {
                     int n = num != null ? num : PAPER_NUM.get(group.get(0));
                     MetricsRunner.Settings s = new MetricsRunner.Settings(n, batch, seed, data, cache,
-                            pd != null && crops(c, res, used), fx, pd, ac);
+                            pd != null && crops(c, res, used), fx != null && mirrorsReals(used), fx, pd, ac);
                     results.putAll(runWithProgress(g, group, s));
                 }
             }
@@ -155,6 +160,7 @@ public final class MetricsCommand implements Callable<Integer> {
             input(own);
         }
         crops(3, 1024, new LinkedHashMap<>());
+        mirrorsReals(new LinkedHashMap<>());
         if ((names.contains("fid") || names.contains("kid")) && data == null) {
             throw new StyleGanInputException("fid and kid need real images: pass --data");
         }
@@ -253,6 +259,35 @@ public final class MetricsCommand implements Callable<Integer> {
         used.put("ppl_crop", (crop ? "on" : "off") + (mode.equals("auto")
                 ? " (auto: " + (auto ? "" : "not ") + "an RGB network of 256x256 or more)" : ""));
         return crop;
+    }
+
+    /** Whether fid/kid flip reals at random (--mirror-reals, auto: the run trained with --mirror), recorded in used. */
+    private boolean mirrorsReals(Map<String, String> used) {
+        String mode = mirrorReals.toLowerCase(Locale.ROOT);
+        boolean trained = mode.equals("auto") && trainedWithMirror();
+        boolean on = switch (mode) {
+            case "on" -> true;
+            case "off" -> false;
+            case "auto" -> trained;
+            default -> throw new StyleGanInputException("--mirror-reals must be on, off or auto, got '" + mirrorReals + "'");
+        };
+        used.put("reals", (on ? "flipped at random" : "as stored") + (mode.equals("auto")
+                ? " (auto: the network's run " + (trained ? "trained" : "did not train") + " with --mirror)" : ""));
+        return on;
+    }
+
+    /** Whether the network sits in a run directory whose config.json says it trained on mirrored reals. */
+    private boolean trainedWithMirror() {
+        Path net = network.source.network;
+        Path config = net == null ? null : net.toAbsolutePath().getParent().resolve("config.json");
+        if (config == null || !Files.isRegularFile(config)) {
+            return false;
+        }
+        try {
+            return new ObjectMapper().readTree(config.toFile()).path("mirror").asBoolean(false);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private TorchScriptFeatureExtractor.Input input(String own) {

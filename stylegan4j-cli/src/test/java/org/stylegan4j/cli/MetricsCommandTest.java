@@ -53,6 +53,7 @@ class MetricsCommandTest {
         }
         assertTrue(o.get("fid").asDouble() > 0);
         assertEquals("digits (the bundled classifier's 256 features)", o.get("networks").get("features").asText());
+        assertEquals("as stored (auto: the network's run did not train with --mirror)", o.get("networks").get("reals").asText());
         assertTrue(o.get("networks").get("ppl").asText().startsWith("digits"), r.out());
         assertTrue(o.get("networks").get("attributes").asText().startsWith("digits"), r.out());
         assertTrue(o.get("ls_z").asDouble() >= 1 && o.get("ls_w").asDouble() >= 1, "2^H >= 1");
@@ -64,6 +65,12 @@ class MetricsCommandTest {
         assertEquals(0, again.exit(), again.err());
         assertTrue(again.out().startsWith("ppl_wend"), again.out());
         assertEquals(2, Files.readAllLines(net.getParent().resolve("metrics.jsonl")).size());
+        Files.writeString(net.getParent().resolve("config.json"), "{\"mirror\": true}");
+        CliTest.Run mirrored = CliTest.run("metrics", "--network", net.toString(), "--data", MNIST, "--metrics", "kid",
+                "--num", "40", "--batch", "20", "--no-cache", "--json", "--extractor", "digits");
+        assertEquals(0, mirrored.exit(), mirrored.err());
+        assertEquals("flipped at random (auto: the network's run trained with --mirror)",
+                JSON.readTree(mirrored.out()).get("networks").get("reals").asText());
     }
 
     @Test

@@ -63,12 +63,14 @@ public final class MetricsRunner {
      * @param data real images for FID and KID
      * @param cacheDir where real-image statistics are cached (null: no cache)
      * @param faceCrop whether PPL crops the official FFHQ face region
+     * @param mirrorReals whether FID and KID flip each real image horizontally with probability 0.5, as the official
+     *                    metrics do for a network trained with mirrored reals
      * @param extractor features for FID and KID
      * @param pathDistance distance for PPL
      * @param attributes attribute classifier for LS
      */
     public record Settings(int num, int batch, long seed, Path data, Path cacheDir, boolean faceCrop,
-                           FeatureExtractor extractor, PathDistance pathDistance, AttributeClassifier attributes) {
+                           boolean mirrorReals, FeatureExtractor extractor, PathDistance pathDistance, AttributeClassifier attributes) {
     }
 
     private MetricsRunner() {
@@ -224,12 +226,13 @@ public final class MetricsRunner {
     private static void realFeatures(ImageDataset data, FeatureExtractor fx, int count, Settings s,
                                      FeatureStatistics stats, List<float[]> keep, Progress progress) {
         int[] order = permutation(data.size(), s.seed());
+        Random flips = new Random(s.seed() ^ 0x2545F4914F6CDD1DL);
         int per = data.channels() * data.resolution() * data.resolution();
         for (int start = 0; start < count; start += s.batch()) {
             int n = Math.min(s.batch(), count - start);
             float[] images = new float[n * per];
             for (int i = 0; i < n; i++) {
-                data.readInto(order[start + i], images, i * per, false);
+                data.readInto(order[start + i], images, i * per, s.mirrorReals() && flips.nextBoolean());
             }
             addFeatures(fx.features(images, n, data.channels(), data.resolution()), fx, stats, keep);
             progress.step(start + n);
@@ -269,7 +272,7 @@ public final class MetricsRunner {
         try {
             Path data = s.data().toAbsolutePath().normalize();
             String key = data + "|" + Files.size(data) + "|" + Files.getLastModifiedTime(data).toMillis() + "|"
-                    + fx.id() + "|" + reals + "|" + s.seed();
+                    + fx.id() + "|" + reals + "|" + s.seed() + (s.mirrorReals() ? "|mirrored" : "");
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             String hex = HexFormat.of().formatHex(md.digest(key.getBytes(StandardCharsets.UTF_8)));
             return s.cacheDir().resolve("reals-" + hex.substring(0, 32) + ".safetensors");

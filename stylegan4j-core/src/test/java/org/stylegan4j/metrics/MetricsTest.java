@@ -330,7 +330,7 @@ class MetricsTest {
             }
             double realVsReal = FrechetInceptionDistance.between(a, b);
             try (Generator g = new Generator(ModelConfig.preset("small", 32), 1)) {
-                MetricsRunner.Settings s = new MetricsRunner.Settings(n, 64, 1, MNIST, null, false, fx, null, null);
+                MetricsRunner.Settings s = new MetricsRunner.Settings(n, 64, 1, MNIST, null, false, false, fx, null, null);
                 Map<String, Double> r = MetricsRunner.run(g, MetricsRunner.parse("fid"), s, progress());
                 double random = r.get("fid");
                 assertTrue(random > 10 * realVsReal, "random-init FID " + random + " vs real-vs-real " + realVsReal);
@@ -341,7 +341,7 @@ class MetricsTest {
     @Test
     void realStatisticsAreCachedAndReused(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
         try (DigitFeatures fx = new DigitFeatures(); Generator g = new Generator(ModelConfig.preset("small", 32), 1)) {
-            MetricsRunner.Settings s = new MetricsRunner.Settings(300, 100, 2, MNIST, tmp, false, fx, null, null);
+            MetricsRunner.Settings s = new MetricsRunner.Settings(300, 100, 2, MNIST, tmp, false, false, fx, null, null);
             double first = MetricsRunner.run(g, List.of("fid"), s, progress()).get("fid");
             try (var files = java.nio.file.Files.list(tmp)) {
                 assertEquals(1, files.count());
@@ -352,11 +352,27 @@ class MetricsTest {
     }
 
     @Test
+    void mirroredRealsAreAnotherSetWithItsOwnCacheEntry(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        try (DigitFeatures fx = new DigitFeatures(); Generator g = new Generator(ModelConfig.preset("small", 32), 1)) {
+            MetricsRunner.Settings plain = new MetricsRunner.Settings(300, 100, 2, MNIST, tmp, false, false, fx, null, null);
+            MetricsRunner.Settings mirrored = new MetricsRunner.Settings(300, 100, 2, MNIST, tmp, false, true, fx, null, null);
+            double a = MetricsRunner.run(g, List.of("fid"), plain, progress()).get("fid");
+            double b = MetricsRunner.run(g, List.of("fid"), mirrored, progress()).get("fid");
+            assertTrue(a != b, "flipping half of the digits changes their statistics: " + a);
+            assertEquals(b, MetricsRunner.run(g, List.of("fid"), new MetricsRunner.Settings(300, 100, 2, MNIST, null,
+                    false, true, fx, null, null), progress()).get("fid"), 1e-4 * b, "the same flips every run");
+            try (var files = java.nio.file.Files.list(tmp)) {
+                assertEquals(2, files.count());
+            }
+        }
+    }
+
+    @Test
     void badInputIsOneClearError() {
         StyleGanInputException e = assertThrows(StyleGanInputException.class, () -> MetricsRunner.parse("fid,fsd"));
         assertTrue(e.getMessage().startsWith("unknown metric 'fsd'"), e.getMessage());
         try (DigitFeatures fx = new DigitFeatures(); Generator g = new Generator(ModelConfig.preset("small", 32), 1)) {
-            MetricsRunner.Settings few = new MetricsRunner.Settings(100, 50, 1, MNIST, null, false, fx, null, null);
+            MetricsRunner.Settings few = new MetricsRunner.Settings(100, 50, 1, MNIST, null, false, false, fx, null, null);
             e = assertThrows(StyleGanInputException.class, () -> MetricsRunner.run(g, List.of("fid"), few, progress()));
             assertTrue(e.getMessage().contains("more samples than features"), e.getMessage());
             FeatureExtractor wrong = new FeatureExtractor() {
@@ -379,7 +395,7 @@ class MetricsTest {
                 public void close() {
                 }
             };
-            MetricsRunner.Settings mismatch = new MetricsRunner.Settings(20, 10, 1, MNIST, null, false, wrong, null, null);
+            MetricsRunner.Settings mismatch = new MetricsRunner.Settings(20, 10, 1, MNIST, null, false, false, wrong, null, null);
             e = assertThrows(StyleGanInputException.class, () -> MetricsRunner.run(g, List.of("kid"), mismatch, progress()));
             assertTrue(e.getMessage().contains("returned 5 features per image, expected 4"), e.getMessage());
         }

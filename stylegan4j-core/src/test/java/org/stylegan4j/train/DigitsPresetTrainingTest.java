@@ -43,7 +43,7 @@ class DigitsPresetTrainingTest {
         try (ImageDataset data = ImageDataset.open(MNIST); TrainingLoop loop = TrainingLoop.start(config, data, tmp.resolve("run"));
              DigitFeatures features = new DigitFeatures(); Generator random = new Generator(model, config.seed())) {
             assertTrue(loop.run(null, () -> false).finished());
-            MetricsRunner.Settings settings = new MetricsRunner.Settings(500, 100, 0, MNIST, null, false, features, null, null);
+            MetricsRunner.Settings settings = new MetricsRunner.Settings(500, 100, 0, MNIST, null, false, false, features, null, null);
             double trained = MetricsRunner.run(loop.generatorEma(), List.of("fid"), settings, quiet).get("fid");
             double untrained = MetricsRunner.run(random, List.of("fid"), settings, quiet).get("fid");
             assertTrue(trained < 1000 && trained < untrained / 4,
