@@ -22,13 +22,19 @@ import java.util.function.IntConsumer;
  * Linear separability (paper section 4.2): for each binary attribute, keep the half of the samples the classifier is
  * most confident about, fit a linear SVM (liblinear, L2-loss, C = 1, as sklearn's LinearSVC) that predicts the
  * attribute from z and, separately, from w, and measure the conditional entropy H(Y|X) of the classifier's label Y
- * given the SVM's prediction X. The score is exp(sum over attributes of H in nats) = 2^(sum of H in bits).
+ * given the SVM's prediction X. The score is exp(sum over attributes of H in nats) = 2^(sum of H in bits). As the
+ * official metric: images above 256x256 are box-filtered to 256x256 before the classifier, the confidence ranking
+ * uses float32 probabilities (which saturate at 1.0; ties keep the earlier samples), and the SVM stops at
+ * sklearn's LinearSVC tolerance of 1e-4.
  */
 public final class LinearSeparability {
 
     /** Result: the scores in Z and in W, and the per-attribute conditional entropies in bits. */
     public record Result(double z, double w, double[] entropyZ, double[] entropyW) {
     }
+
+    /** Stopping tolerance of the SVM: sklearn's LinearSVC default, which the official metric uses. */
+    static final double SVM_TOLERANCE = 1e-4;
 
     private LinearSeparability() {
     }
@@ -49,14 +55,11 @@ public final class LinearSeparability {
         float[][] zs = new float[samples][];
         float[][] ws = new float[samples][];
         double[][] probs = new double[samples][];
-        java.util.Random rng = new java.util.Random(seed);
+        long[] all = MetricsRunner.distinctSeeds(seed, samples);
         try (NDManager manager = Engines.newManager()) {
             for (int start = 0; start < samples; start += batch) {
                 int n = Math.min(batch, samples - start);
-                long[] seeds = new long[n];
-                for (int i = 0; i < n; i++) {
-                    seeds[i] = rng.nextInt() & Integer.MAX_VALUE;
-                }
+                long[] seeds = Arrays.copyOfRange(all, start, start + n);
                 try (NDManager m = manager.newSubManager()) {
                     NDArray z = Seeds.latents(seeds, latent, m);
                     NDArray w = g.map(z);
@@ -64,7 +67,10 @@ public final class LinearSeparability {
                             .toFloatArray();
                     float[] zf = z.toFloatArray();
                     float[] wf = w.toFloatArray();
-                    double[][] p = classifier.probabilities(images, n, g.config().numChannels(), g.config().resolution());
+                    int c = g.config().numChannels();
+                    int res = g.config().resolution();
+                    double[][] p = classifier.probabilities(PerceptualPathLength.prepare(images, n, c, res, false), n, c,
+                            PerceptualPathLength.outputResolution(res, false));
                     for (int i = 0; i < n; i++) {
                         zs[start + i] = Arrays.copyOfRange(zf, i * latent, (i + 1) * latent);
                         ws[start + i] = Arrays.copyOfRange(wf, i * dl, (i + 1) * dl);
@@ -78,19 +84,14 @@ public final class LinearSeparability {
         double[] hz = new double[attributes];
         double[] hw = new double[attributes];
         for (int a = 0; a < attributes; a++) {
-            int attr = a;
-            Integer[] order = new Integer[samples];
-            for (int i = 0; i < samples; i++) {
-                order[i] = i;
-            }
-            Arrays.sort(order, Comparator.comparingDouble(i -> -Math.max(probs[i][attr], 1 - probs[i][attr])));
             int keep = samples / 2;
+            int[] order = mostConfident(probs, a, keep);
             int[] labels = new int[keep];
             float[][] kz = new float[keep][];
             float[][] kw = new float[keep][];
             for (int k = 0; k < keep; k++) {
                 int i = order[k];
-                labels[k] = probs[i][attr] > 0.5 ? 1 : 0;
+                labels[k] = probs[i][a] > 0.5 ? 1 : 0;
                 kz[k] = zs[i];
                 kw[k] = ws[i];
             }
@@ -98,6 +99,31 @@ public final class LinearSeparability {
             hw[a] = conditionalEntropy(predict(kw, labels), labels);
         }
         return new Result(Math.pow(2, Arrays.stream(hz).sum()), Math.pow(2, Arrays.stream(hw).sum()), hz, hw);
+    }
+
+    /**
+     * The samples the classifier is most confident about, as the official metric ranks them: by max(p, 1 - p) in
+     * float32, where probabilities within 2^-25 of 1 are exactly 1.0, ties kept in sample order.
+     *
+     * @param probs per sample, per attribute, the probability of the attribute
+     * @param attr attribute
+     * @param keep how many to keep
+     * @return the indices of the {@code keep} most confident samples, most confident first
+     */
+    static int[] mostConfident(double[][] probs, int attr, int keep) {
+        Integer[] order = new Integer[probs.length];
+        float[] confidence = new float[probs.length];
+        for (int i = 0; i < probs.length; i++) {
+            order[i] = i;
+            float p = (float) probs[i][attr];
+            confidence[i] = Math.max(p, 1f - p);
+        }
+        Arrays.sort(order, Comparator.comparingDouble(i -> -confidence[i]));
+        int[] out = new int[keep];
+        for (int k = 0; k < keep; k++) {
+            out[k] = order[k];
+        }
+        return out;
     }
 
     /**
@@ -125,7 +151,7 @@ public final class LinearSeparability {
         }
         Linear.disableDebugOutput();
         Linear.resetRandom();
-        var model = Linear.train(problem, new Parameter(SolverType.L2R_L2LOSS_SVC_DUAL, 1.0, 1e-3));
+        var model = Linear.train(problem, new Parameter(SolverType.L2R_L2LOSS_SVC_DUAL, 1.0, SVM_TOLERANCE));
         int[] out = new int[x.length];
         for (int i = 0; i < x.length; i++) {
             out[i] = (int) Linear.predict(model, problem.x[i]);

@@ -218,6 +218,47 @@ class MetricsTest {
     }
 
     @Test
+    void lsRanksByFloat32ConfidenceKeepingEarlierSamplesOnTies() {
+        // 1 - 1e-9 and 1 - 1e-12 both round to 1.0f: tied, so sample order decides (in double, sample 2 would win)
+        double[][] probs = {{0.9}, {1 - 1e-9}, {1 - 1e-12}, {1e-10}, {0.3}};
+        assertArrayEquals(new int[] {1, 2, 3}, LinearSeparability.mostConfident(probs, 0, 3));
+        assertArrayEquals(new int[] {1, 2, 3, 0}, LinearSeparability.mostConfident(probs, 0, 4));
+        assertEquals(1e-4, LinearSeparability.SVM_TOLERANCE, "sklearn's LinearSVC default");
+    }
+
+    @Test
+    void lsHandsTheClassifierImagesOfAtMost256() {
+        ModelConfig big = ModelConfig.preset("small", 512);
+        List<Integer> seen = new java.util.ArrayList<>();
+        AttributeClassifier recorder = new AttributeClassifier() {
+            @Override
+            public String id() {
+                return "recorder";
+            }
+
+            @Override
+            public double[][] probabilities(float[] images, int n, int channels, int resolution) {
+                seen.add(resolution);
+                assertEquals(n * channels * resolution * resolution, images.length);
+                double[][] p = new double[n][1];
+                for (int i = 0; i < n; i++) {
+                    p[i][0] = images[i * channels * resolution * resolution] > 0 ? 0.9 : 0.1;
+                }
+                return p;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (Generator g = new Generator(big, 2)) {
+            LinearSeparability.Result r = LinearSeparability.measure(g, recorder, 8, 4, 0, i -> { });
+            assertTrue(r.z() >= 1 && r.w() >= 1, r.toString());
+        }
+        assertEquals(List.of(256, 256), seen);
+    }
+
+    @Test
     void svmSeparatesALinearlySeparableAttributePerfectly() {
         Random rng = new Random(4);
         float[][] x = new float[200][3];

@@ -125,6 +125,9 @@ class TrainingConfigTest {
                 assertThrows(StyleGanInputException.class, () -> TrainingConfig.fromJson(
                         SMALL.toJson().replace("\"totalKimg\" : 200.0", "\"totalKimg\" : -5"), "run/config.json"))
                         .getMessage());
+        assertEquals("run/config.json: training config is not valid (pack (--pack) must be at least 1, got 0)",
+                assertThrows(StyleGanInputException.class, () -> TrainingConfig.fromJson(
+                        SMALL.toJson().replace("\"pack\" : 2", "\"pack\" : 0"), "run/config.json")).getMessage());
         String message = assertThrows(StyleGanInputException.class, () -> TrainingConfig.fromJson(
                 SMALL.toJson().replace("\"loss\" : \"logistic\"", "\"loss\" : \"hinge\""), "run/config.json"))
                 .getMessage();
