@@ -271,8 +271,9 @@ public final class MetricsCommand implements Callable<Integer> {
             case "auto" -> trained;
             default -> throw new StyleGanInputException("--mirror-reals must be on, off or auto, got '" + mirrorReals + "'");
         };
-        used.put("reals", (on ? "flipped at random" : "as stored") + (mode.equals("auto")
-                ? " (auto: the network's run " + (trained ? "trained" : "did not train") + " with --mirror)" : ""));
+        used.put("reals", (on ? "flipped at random" : "as stored") + (!mode.equals("auto") ? ""
+                : trained ? " (auto: the network's run trained with --mirror)"
+                : " (auto: no config.json beside the network says --mirror)"));
         return on;
     }
 

@@ -53,7 +53,7 @@ class MetricsCommandTest {
         }
         assertTrue(o.get("fid").asDouble() > 0);
         assertEquals("digits (the bundled classifier's 256 features)", o.get("networks").get("features").asText());
-        assertEquals("as stored (auto: the network's run did not train with --mirror)", o.get("networks").get("reals").asText());
+        assertEquals("as stored (auto: no config.json beside the network says --mirror)", o.get("networks").get("reals").asText());
         assertTrue(o.get("networks").get("ppl").asText().startsWith("digits"), r.out());
         assertTrue(o.get("networks").get("attributes").asText().startsWith("digits"), r.out());
         assertTrue(o.get("ls_z").asDouble() >= 1 && o.get("ls_w").asDouble() >= 1, "2^H >= 1");
