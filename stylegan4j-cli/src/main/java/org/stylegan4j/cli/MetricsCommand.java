@@ -4,17 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import me.tongfei.progressbar.ProgressBar;
 import org.stylegan4j.StyleGanInputException;
-import org.stylegan4j.digits.DigitAttributes;
-import org.stylegan4j.digits.DigitClassifier;
-import org.stylegan4j.digits.DigitFeatures;
-import org.stylegan4j.digits.DigitPerceptualDistance;
-import org.stylegan4j.metrics.AttributeClassifier;
-import org.stylegan4j.metrics.FeatureExtractor;
+import org.stylegan4j.metrics.MetricNetworks;
 import org.stylegan4j.metrics.MetricsRunner;
-import org.stylegan4j.metrics.PathDistance;
-import org.stylegan4j.metrics.TorchScriptFeatureExtractor;
-import org.stylegan4j.metrics.TorchScriptPathDistance;
 import org.stylegan4j.model.Generator;
+import org.stylegan4j.model.ModelConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,9 +33,6 @@ import java.util.concurrent.Callable;
                 + "On a network inside a training run the results are appended to the run's metrics.jsonl.")
 public final class MetricsCommand implements Callable<Integer> {
 
-    /** The value of --extractor, --ppl-network and --attributes that chooses the bundled digit networks. */
-    private static final String DIGITS = "digits";
-
     private static final Map<String, Integer> PAPER_NUM = Map.of("fid", 50_000, "kid", 50_000, "ppl_zfull", 100_000,
             "ppl_wfull", 100_000, "ppl_zend", 100_000, "ppl_wend", 100_000, "ls", 200_000);
 
@@ -51,6 +41,9 @@ public final class MetricsCommand implements Callable<Integer> {
 
     @Mixin
     NetworkOptions network;
+
+    @Mixin
+    MetricNetworkOptions networks;
 
     @Option(names = "--metrics", defaultValue = "fid", split = ",",
             description = "Comma-separated: fid, kid, ppl_zfull, ppl_wfull, ppl_zend, ppl_wend, ls (default ${DEFAULT-VALUE}).")
@@ -67,38 +60,6 @@ public final class MetricsCommand implements Callable<Integer> {
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of every random draw (default ${DEFAULT-VALUE}).")
     long seed;
-
-    @Option(names = "--extractor", paramLabel = "FILE|digits", description = "Feature network for fid/kid: a "
-            + "TorchScript file (e.g. Inception-v3 pool3), or digits (the bundled classifier's 256 features; 32x32 "
-            + "grayscale networks).")
-    String extractor;
-
-    @Option(names = "--ppl-network", paramLabel = "FILE|digits", description = "Distance network for ppl: a "
-            + "TorchScript LPIPS file, forward(x0, x1) -> distances, or digits (an LPIPS-style distance on the bundled "
-            + "classifier's features).")
-    String pplNetwork;
-
-    @Option(names = "--attributes", paramLabel = "FILE|digits", description = "Attribute classifier for ls: a "
-            + "TorchScript file, forward(x) -> [N, attributes] logits, or digits (ten one-vs-rest 'is a k').")
-    String attributes;
-
-    @Option(names = "--network-input", defaultValue = "float", description = "Input of the TorchScript networks "
-            + "without their own option: float ([-1, 1]), float255 ([0, 255]) or uint8 ([0, 255] rounded, as NVIDIA's "
-            + "inception.pt) (default ${DEFAULT-VALUE}).")
-    String networkInput;
-
-    @Option(names = "--extractor-input", description = "Input of --extractor FILE (default: --network-input).")
-    String extractorInput;
-
-    @Option(names = "--ppl-input", description = "Input of --ppl-network FILE: float or float255 (what the official "
-            + "LPIPS takes); never uint8, which would round away the differences ppl measures (default: --network-input).")
-    String pplInput;
-
-    @Option(names = "--attributes-input", description = "Input of --attributes FILE (default: --network-input).")
-    String attributesInput;
-
-    @Option(names = "--network-rgb", description = "Repeat grayscale images to 3 channels for the TorchScript networks.")
-    boolean networkRgb;
 
     @Option(names = "--ppl-crop", arity = "0..1", fallbackValue = "on", defaultValue = "auto", paramLabel = "on|off|auto",
             description = "Crop the FFHQ face region before the path-length distance, as the official metric does: "
@@ -123,22 +84,23 @@ public final class MetricsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<String> names = MetricsRunner.parse(String.join(",", metrics));
         checkOptions(names);
-        network.config();
         Map<String, Double> results = new LinkedHashMap<>();
         long started = System.nanoTime();
         Map<String, String> used = new LinkedHashMap<>();
         try (Generator g = network.load()) {
             int c = g.config().numChannels();
             int res = g.config().resolution();
-            try (FeatureExtractor fx = needs(names, "fid", "kid") ? extractor(c, res, used) : null;
-                 PathDistance pd = needs(names, "ppl_") ? pathDistance(c, res, used) : null;
-                 AttributeClassifier ac = needs(names, "ls") ? attributes(c, res, used) : null) {
+            try (MetricNetworks nets = MetricNetworks.open(names, networks.features(null), networks.ppl(null),
+                    networks.attributes(null), networks.rgb(false), c, res)) {
+                used.putAll(nets.described());
                 Path cache = noCache ? null : cacheDir != null ? cacheDir
                         : Path.of(System.getProperty("user.home"), ".cache", "stylegan4j", "metrics");
+                boolean crop = nets.pathDistance() != null && crops(c, res, used);
+                boolean mirror = nets.extractor() != null && mirrorsReals(used);
                 for (List<String> group : groups(names)) {
                     int n = num != null ? num : PAPER_NUM.get(group.get(0));
-                    MetricsRunner.Settings s = new MetricsRunner.Settings(n, batch, seed, data, cache,
-                            pd != null && crops(c, res, used), fx != null && mirrorsReals(used), fx, pd, ac);
+                    MetricsRunner.Settings s = new MetricsRunner.Settings(n, batch, seed, data, cache, crop, mirror,
+                            nets.extractor(), nets.pathDistance(), nets.attributes());
                     results.putAll(runWithProgress(g, group, s));
                 }
             }
@@ -156,8 +118,10 @@ public final class MetricsCommand implements Callable<Integer> {
         if (batch < 1 || batch > 4096) {
             throw new StyleGanInputException("--batch must be between 1 and 4096, got " + batch);
         }
-        for (String own : new String[] {extractorInput, pplInput, attributesInput}) {
-            input(own);
+        ModelConfig config = network.config();
+        if (config != null) {
+            MetricNetworks.check(names, networks.features(null), networks.ppl(null), networks.attributes(null),
+                    config.numChannels(), config.resolution());
         }
         crops(3, 1024, new LinkedHashMap<>());
         mirrorsReals(new LinkedHashMap<>());
@@ -169,17 +133,6 @@ public final class MetricsCommand implements Callable<Integer> {
         }
     }
 
-    private static boolean needs(List<String> names, String... prefixes) {
-        for (String n : names) {
-            for (String p : prefixes) {
-                if (n.startsWith(p)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
     /** fid and kid share their samples; every other metric runs alone. */
     private static List<List<String>> groups(List<String> names) {
         List<List<String>> out = new java.util.ArrayList<>();
@@ -189,61 +142,6 @@ public final class MetricsCommand implements Callable<Integer> {
         }
         names.stream().filter(n -> !fk.contains(n)).forEach(n -> out.add(List.of(n)));
         return out;
-    }
-
-    private FeatureExtractor extractor(int c, int res, Map<String, String> used) {
-        String what = chosen(extractor, "fid and kid need a feature network: pass --extractor FILE (TorchScript, "
-                + "e.g. Inception-v3) or --extractor digits (the bundled classifier, for 32x32 digits)");
-        if (isDigits("--extractor", what, c, res)) {
-            used.put("features", "digits (the bundled classifier's 256 features)");
-            return new DigitFeatures();
-        }
-        TorchScriptFeatureExtractor.Input in = input(extractorInput);
-        used.put("features", what + " (" + in.label() + " input)");
-        return new TorchScriptFeatureExtractor(Path.of(what), in, networkRgb, c, res);
-    }
-
-    private PathDistance pathDistance(int c, int res, Map<String, String> used) {
-        String what = chosen(pplNetwork, "perceptual path length needs a distance network: pass --ppl-network FILE "
-                + "(TorchScript LPIPS) or --ppl-network digits (for 32x32 digits)");
-        if (isDigits("--ppl-network", what, c, res)) {
-            used.put("ppl", "digits (LPIPS-style distance on the bundled classifier's features)");
-            return new DigitPerceptualDistance();
-        }
-        TorchScriptFeatureExtractor.Input in = input(pplInput);
-        used.put("ppl", what + " (" + in.label() + " input)");
-        return new TorchScriptPathDistance(Path.of(what), in, networkRgb);
-    }
-
-    private AttributeClassifier attributes(int c, int res, Map<String, String> used) {
-        String what = chosen(attributes, "linear separability needs attribute classifiers: pass --attributes FILE "
-                + "(TorchScript) or --attributes digits (for 32x32 digits)");
-        if (isDigits("--attributes", what, c, res)) {
-            used.put("attributes", "digits (ten one-vs-rest 'is a k' from the bundled classifier)");
-            return new DigitAttributes(DigitClassifier.bundled());
-        }
-        TorchScriptFeatureExtractor.Input in = input(attributesInput);
-        used.put("attributes", what + " (" + in.label() + " input)");
-        return AttributeClassifier.torchScript(Path.of(what), in, networkRgb);
-    }
-
-    private static String chosen(String option, String missing) {
-        if (option == null) {
-            throw new StyleGanInputException(missing);
-        }
-        return option;
-    }
-
-    /** Whether the option names the bundled digit networks, which take 32x32 grayscale images only. */
-    private static boolean isDigits(String option, String value, int c, int res) {
-        if (!DIGITS.equals(value)) {
-            return false;
-        }
-        if (c != 1 || res != DigitClassifier.RESOLUTION) {
-            throw new StyleGanInputException(option + " digits needs a 32x32 grayscale network; this one makes " + res
-                    + "x" + res + " images with " + c + " channel(s)");
-        }
-        return true;
     }
 
     /** Whether ppl crops the face region (--ppl-crop, auto: RGB networks of 256 and up), recorded in {@code used}. */
@@ -289,10 +187,6 @@ public final class MetricsCommand implements Callable<Integer> {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private TorchScriptFeatureExtractor.Input input(String own) {
-        return TorchScriptFeatureExtractor.Input.parse(own != null ? own : networkInput);
     }
 
     private static Map<String, Double> runWithProgress(Generator g, List<String> group, MetricsRunner.Settings s) {

@@ -8,10 +8,12 @@ import org.stylegan4j.figures.StyleBands;
 import org.stylegan4j.figures.StyleMixingFigure;
 import org.stylegan4j.io.AtomicFiles;
 import org.stylegan4j.io.Checkpoint;
+import org.stylegan4j.metrics.MetricsRunner;
 import org.stylegan4j.model.DiscriminatorConfig;
 import org.stylegan4j.model.Generator;
 import org.stylegan4j.model.ModelConfig;
 import org.stylegan4j.train.LossPlot;
+import org.stylegan4j.train.MetricsConfig;
 import org.stylegan4j.train.SampleGrid;
 import org.stylegan4j.train.TickLog;
 import org.stylegan4j.train.TickStats;
@@ -19,9 +21,11 @@ import org.stylegan4j.train.TrainingConfig;
 import org.stylegan4j.train.TrainingDivergedException;
 import org.stylegan4j.train.Snapshots;
 import org.stylegan4j.train.TrainingListener;
+import org.stylegan4j.train.TrainingMetrics;
 import org.stylegan4j.train.TrainingLoop;
 import org.stylegan4j.train.TrainingPlan;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -153,6 +157,21 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--grid-size", description = "Columns and rows of the sample grid written every tick (default 8).")
     Integer gridSize;
 
+    @Option(names = "--metrics", paramLabel = "LIST|none", description = "Metrics measured on G_ema during the run, "
+            + "into metrics.jsonl and metrics.png: comma-separated fid, kid, ppl_zfull, ppl_wfull, ppl_zend, ppl_wend, "
+            + "ls, or none (default: none; the small preset measures fid with --extractor digits on 32x32 grayscale data).")
+    String metricsList;
+
+    @Option(names = "--metrics-every", paramLabel = "TICKS", description = "Ticks between measurements of --metrics "
+            + "(the final network is measured too; default 5).")
+    Integer metricsEvery;
+
+    @Option(names = "--metrics-num", description = "Samples per measurement of --metrics (default 2000).")
+    Integer metricsNum;
+
+    @Mixin
+    MetricNetworkOptions metricNetworks;
+
     @Override
     public Integer call() throws Exception {
         if ((outdir == null) == (resume == null)) {
@@ -248,6 +267,7 @@ public final class TrainCommand implements Callable<Integer> {
         set(kimg, b::totalKimg);
         set(snapshotTicks, b::snapshotTicks);
         set(gridSize, b::gridSize);
+        b.metrics(withMetricsOptions(base.metrics()));
         if (noProgressive) {
             b.progressive(false);
         }
@@ -256,6 +276,26 @@ public final class TrainCommand implements Callable<Integer> {
             b.batchRound(round).batchRoundDict(Map.of());
         }
         return b.build();
+    }
+
+    /** The metrics during training with the --metrics* and network options given applied. */
+    private MetricsConfig withMetricsOptions(MetricsConfig m) {
+        MetricsConfig out = m;
+        if (metricsList != null) {
+            out = out.withMetrics("none".equalsIgnoreCase(metricsList.trim()) ? List.of()
+                    : MetricsRunner.parse(metricsList));
+        }
+        if (metricsEvery != null) {
+            out = out.withEveryTicks(metricsEvery);
+        }
+        if (metricsNum != null) {
+            out = out.withNum(metricsNum);
+        }
+        if (metricNetworks.anyGiven()) {
+            out = out.withNetworks(metricNetworks.features(out.features()), metricNetworks.ppl(out.ppl()),
+                    metricNetworks.attributes(out.attributes()), metricNetworks.rgb(out.networkRgb()));
+        }
+        return out;
     }
 
     private int parseRound() {
@@ -290,13 +330,20 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private TrainingLoop resumeRun(ImageDataset dataset) {
-        resumable();
-        return TrainingLoop.resume(resume, dataset, kimg);
+        TrainingConfig stored = resumable().config();
+        MetricsConfig measured = withMetricsOptions(stored.metrics());
+        if (!measured.equals(stored.metrics())) {
+            measured.checkNetworks(stored.model().numChannels(), stored.model().resolution());
+        }
+        return TrainingLoop.resume(resume, dataset, c -> {
+            TrainingConfig.Builder b = c.toBuilder().metrics(measured);
+            return (kimg == null ? b : b.totalKimg(kimg)).build();
+        });
     }
 
     /**
-     * The snapshot a resume starts from, after checking that the options given other than --kimg and --minutes
-     * would leave its config as it is.
+     * The snapshot a resume starts from, after checking that the options given other than --kimg, --minutes and the
+     * metrics' would leave its config as it is.
      */
     private TrainingLoop.Resumable resumable() {
         if (!Files.exists(resume)) {
@@ -308,11 +355,12 @@ public final class TrainCommand implements Callable<Integer> {
         }
         TrainingLoop.Resumable found = TrainingLoop.findResumable(resume);
         TrainingConfig stored = found.config();
-        TrainingConfig requested = withOptions(stored).toBuilder().totalKimg(stored.totalKimg()).build();
+        TrainingConfig requested = withOptions(stored).toBuilder().totalKimg(stored.totalKimg())
+                .metrics(stored.metrics()).build();
         List<String> changed = stored.differences(requested);
         if (!changed.isEmpty() || "auto".equalsIgnoreCase(batchRound)) {
-            throw new StyleGanInputException("--resume continues a run with its own config; only --kimg and --minutes "
-                    + "may change it" + (changed.isEmpty() ? "" : " (given: " + String.join(", ", changed) + ")")
+            throw new StyleGanInputException("--resume continues a run with its own config; only --kimg, --minutes "
+                    + "and the metrics options may change it" + (changed.isEmpty() ? "" : " (given: " + String.join(", ", changed) + ")")
                     + "; to change more, start a new run with --config " + resume.resolve(TrainingLoop.CONFIG_FILE));
         }
         return found;
@@ -406,6 +454,10 @@ public final class TrainCommand implements Callable<Integer> {
                     MAX_FINAL_FIGURE_RESOLUTION, MAX_FINAL_FIGURE_RESOLUTION, finalNet);
         }
         out.printf("losses:          %s, %s%n", runDir.resolve(TickLog.FILE), runDir.resolve(LossPlot.FILE));
+        if (Files.exists(runDir.resolve(TrainingMetrics.FILE))) {
+            out.printf("metrics:         %s, %s%n", runDir.resolve(TrainingMetrics.FILE),
+                    runDir.resolve(TrainingMetrics.PLOT));
+        }
         out.flush();
     }
 

@@ -22,6 +22,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -40,6 +41,10 @@ public final class MetricsRunner {
     /** Metric names, in the order they are computed. */
     public static final List<String> KNOWN = List.of("fid", "kid", "ppl_zfull", "ppl_wfull", "ppl_zend", "ppl_wend", "ls");
 
+    /** Names of the results {@link #run} reports ({@code ls} gives {@code ls_z} and {@code ls_w}). */
+    public static final List<String> RESULTS = List.of("fid", "kid", "ppl_zfull", "ppl_wfull", "ppl_zend", "ppl_wend",
+            "ls_z", "ls_w");
+
     private static final Logger LOG = LoggerFactory.getLogger(MetricsRunner.class);
 
     /** Progress of a long measurement. */
@@ -52,6 +57,17 @@ public final class MetricsRunner {
 
         /** @param done steps done of the current task */
         void step(long done);
+
+        /** Reports nothing (measurements during training). */
+        Progress NONE = new Progress() {
+            @Override
+            public void start(String task, long total) {
+            }
+
+            @Override
+            public void step(long done) {
+            }
+        };
     }
 
     /**
@@ -105,9 +121,26 @@ public final class MetricsRunner {
      * @return results by name ({@code ls} gives {@code ls_z} and {@code ls_w})
      */
     public static Map<String, Double> run(Generator g, List<String> metrics, Settings s, Progress progress) {
+        return run(g, metrics, s, progress, new HashMap<>());
+    }
+
+    /**
+     * Runs the metrics, reusing the real-image statistics of earlier calls on the same data (measurements during
+     * training compute them once).
+     *
+     * @param g generator
+     * @param metrics names from {@link #parse}
+     * @param s settings
+     * @param progress progress sink
+     * @param realStatistics FID's real-image statistics by feature network, count, seed and mirroring; read and filled
+     *                       (every call must use the same real images)
+     * @return results by name ({@code ls} gives {@code ls_z} and {@code ls_w})
+     */
+    public static Map<String, Double> run(Generator g, List<String> metrics, Settings s, Progress progress,
+                                          Map<String, FeatureStatistics> realStatistics) {
         Map<String, Double> out = new LinkedHashMap<>();
         if (metrics.contains("fid") || metrics.contains("kid")) {
-            frechetAndKernel(g, metrics, s, progress, out);
+            frechetAndKernel(g, metrics, s, progress, out, realStatistics);
         }
         for (String name : metrics) {
             if (name.startsWith("ppl_")) {
@@ -138,7 +171,7 @@ public final class MetricsRunner {
     }
 
     private static void frechetAndKernel(Generator g, List<String> metrics, Settings s, Progress progress,
-                                         Map<String, Double> out) {
+                                         Map<String, Double> out, Map<String, FeatureStatistics> memo) {
         FeatureExtractor fx = require(s.extractor(), "fid/kid");
         if (s.data() == null) {
             throw new StyleGanInputException("fid and kid need real images: pass --data");
@@ -162,7 +195,11 @@ public final class MetricsRunner {
             progress.start("fakes", s.num());
             generateFeatures(g, fx, s, fakeStats, kid ? fakeFeatures : null, progress);
             Path cache = s.cacheDir() == null || kid ? null : cacheFile(s, fx, reals);
-            FeatureStatistics realStats = cache == null ? null : readCache(cache, fx.dimension());
+            String memoKey = fx.id() + "|" + reals + "|" + s.seed() + (s.mirrorReals() ? "|mirrored" : "");
+            FeatureStatistics realStats = kid ? null : memo.get(memoKey);
+            if (realStats == null && cache != null) {
+                realStats = readCache(cache, fx.dimension());
+            }
             List<float[]> realFeatures = new ArrayList<>();
             if (realStats == null) {
                 realStats = new FeatureStatistics(fx.dimension());
@@ -171,8 +208,11 @@ public final class MetricsRunner {
                 if (cache != null) {
                     writeCache(cache, realStats, s, fx);
                 }
-            } else {
+            } else if (!memo.containsKey(memoKey)) {
                 LOG.info("real-image statistics from the cache {}", cache);
+            }
+            if (!kid) {
+                memo.put(memoKey, realStats);
             }
             if (metrics.contains("fid")) {
                 out.put("fid", FrechetInceptionDistance.between(fakeStats, realStats));

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.stylegan4j.StyleGanInputException;
+import org.stylegan4j.digits.DigitClassifier;
 import org.stylegan4j.model.DiscriminatorConfig;
 import org.stylegan4j.model.ModelConfig;
 
@@ -68,6 +69,8 @@ import java.util.TreeMap;
  *        phase), kept so that a resumed run computes exactly as before.
  * @param snapshotTicks Ticks between network snapshots.
  * @param gridSize Columns and rows of the sample grid written every tick.
+ * @param metrics The paper's metrics measured during the run ({@link TrainingMetrics}; none by default, the digit
+ *        classifier's FID in the small preset on 32x32 grayscale data). Not part of what the run computes.
  */
 public record TrainingConfig(
         ModelConfig model,
@@ -99,7 +102,8 @@ public record TrainingConfig(
         int batchRound,
         Map<Integer, Integer> batchRoundDict,
         int snapshotTicks,
-        int gridSize) {
+        int gridSize,
+        MetricsConfig metrics) {
 
     /** Largest {@link #gridSize()}: a grid of 32 x 32 images is drawn every tick. */
     public static final int MAX_GRID_SIZE = 32;
@@ -112,6 +116,7 @@ public record TrainingConfig(
         lrDict = sorted(lrDict);
         tickKimgDict = sorted(tickKimgDict);
         batchRoundDict = sorted(batchRoundDict);
+        metrics = metrics == null ? MetricsConfig.NONE : metrics;
     }
 
     private static <V> Map<Integer, V> sorted(Map<Integer, V> m) {
@@ -179,10 +184,16 @@ public record TrainingConfig(
                 return c.preset("small").totalKimg(200).lodTrainingKimg(4).lodTransitionKimg(4).minibatchBase(32)
                         .minibatchDict(Map.of(8, 64, 16, 32, 32, 32)).lrBase(0.005).lrDict(Map.of()).lrRampdown(0.25)
                         .r1Gamma(5).penaltyInterval(8).gSmoothingKimg(2).tickKimgBase(4).tickKimgDict(Map.of())
-                        .snapshotTicks(1).build();
+                        .snapshotTicks(1).metrics(digitsData(model) ? MetricsConfig.digitsFid() : MetricsConfig.NONE)
+                        .build();
             default:
                 throw new StyleGanInputException("unknown training preset '" + name + "' (known: ffhq, small)");
         }
+    }
+
+    /** Whether the bundled digit classifier's networks fit the model's images (32x32 grayscale). */
+    private static boolean digitsData(ModelConfig model) {
+        return model.numChannels() == 1 && model.resolution() == DigitClassifier.RESOLUTION;
     }
 
     /** @return a builder holding this config's values */
@@ -239,6 +250,7 @@ public record TrainingConfig(
                     + gridSize);
         }
         checkMinibatches();
+        metrics.validate();
         return this;
     }
 
@@ -428,6 +440,7 @@ public record TrainingConfig(
         private Map<Integer, Integer> batchRoundDict;
         private int snapshotTicks;
         private int gridSize;
+        private MetricsConfig metrics;
 
         /**
          * The paper's FFHQ schedule and losses (appendix C) for a model.
@@ -466,6 +479,7 @@ public record TrainingConfig(
             batchRoundDict = Map.of();
             snapshotTicks = 10;
             gridSize = 8;
+            metrics = MetricsConfig.NONE;
         }
 
         private Builder(TrainingConfig c) {
@@ -499,6 +513,7 @@ public record TrainingConfig(
             batchRoundDict = c.batchRoundDict;
             snapshotTicks = c.snapshotTicks;
             gridSize = c.gridSize;
+            metrics = c.metrics;
         }
 
         /**
@@ -772,6 +787,15 @@ public record TrainingConfig(
         }
 
         /**
+         * @param v the metrics measured during the run
+         * @return this builder
+         */
+        public Builder metrics(MetricsConfig v) {
+            metrics = v;
+            return this;
+        }
+
+        /**
          * @return the validated config
          * @throws StyleGanInputException naming the first invalid value
          */
@@ -780,7 +804,7 @@ public record TrainingConfig(
                     minibatchBase, minibatchDict, lrBase, lrDict, lrRampdown, minibatchRepeats,
                     resetOptimizerOnLodChange, loss, r1Gamma, penaltyInterval, wganLambda, wganEpsilon, gSmoothingKimg,
                     wAvgBeta, mirror, seed, tickKimgBase, tickKimgDict, workers, batchRound, batchRoundDict,
-                    snapshotTicks, gridSize).validate();
+                    snapshotTicks, gridSize, metrics).validate();
         }
     }
 }

@@ -7,7 +7,8 @@ import java.nio.file.Path;
  * Receives a training run's events (as DJL's {@code TrainingListener}). What a run writes besides its snapshots is
  * written by listeners: {@link TickLog} ({@code log.jsonl}), {@link SampleGrids} ({@code reals.png},
  * {@code fakesKKKKKK.png}), {@link LossPlot} ({@code loss.png}) and {@link SnapshotSchedule} (a snapshot every
- * {@link TrainingConfig#snapshotTicks()} ticks); {@link TrainingLoop#run} calls those first, then the caller's.
+ * {@link TrainingConfig#snapshotTicks()} ticks) and {@link TrainingMetrics} ({@code metrics.jsonl}, {@code metrics.png});
+ * {@link TrainingLoop#run} calls those first, then the caller's.
  */
 public interface TrainingListener {
 
@@ -47,5 +48,13 @@ public interface TrainingListener {
      * @param file the network snapshot
      */
     default void onSnapshot(TrainingLoop loop, Path file) {
+    }
+
+    /**
+     * When {@link TrainingLoop#run} returns or fails, after its last snapshot; release what the listener holds.
+     *
+     * @param loop the loop
+     */
+    default void onEnd(TrainingLoop loop) {
     }
 }

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * StyleGAN's training loop (appendix C): alternating D and G steps with Adam, progressive growing
@@ -107,8 +108,8 @@ public final class TrainingLoop implements AutoCloseable {
 
     /**
      * Everything {@link #start} checks before it writes anything: the config is valid
-     * ({@link TrainingConfig#validate()}), the data matches the model, the device is there, and every phase fits in
-     * its memory.
+     * ({@link TrainingConfig#validate()}), the data matches the model, the metrics have their networks, the device is
+     * there, and every phase fits in its memory.
      *
      * @param config the run's hyper-parameters
      * @param data its training images
@@ -117,6 +118,7 @@ public final class TrainingLoop implements AutoCloseable {
     public static void checkStart(TrainingConfig config, ImageDataset data) {
         config.validate();
         checkData(config, data);
+        config.metrics().checkNetworks(config.model().numChannels(), config.model().resolution());
         TrainingPlan plan = plan(config, data);
         plan.check(plan.phases(), TrainingPlan.Resources.detect());
     }
@@ -179,7 +181,7 @@ public final class TrainingLoop implements AutoCloseable {
      * @return the loop, positioned exactly where the snapshot was taken
      */
     public static TrainingLoop resume(Path runDirOrSnapshot, ImageDataset data) {
-        return resume(runDirOrSnapshot, data, null);
+        return resume(runDirOrSnapshot, data, UnaryOperator.identity());
     }
 
     /**
@@ -191,13 +193,29 @@ public final class TrainingLoop implements AutoCloseable {
      * @return the loop, positioned exactly where the snapshot was taken
      */
     public static TrainingLoop resume(Path runDirOrSnapshot, ImageDataset data, Double totalKimg) {
+        return resume(runDirOrSnapshot, data, c -> totalKimg == null ? c : c.toBuilder().totalKimg(totalKimg).build());
+    }
+
+    /**
+     * Resumes a run with a changed length or changed metrics during training (what does not change the computation
+     * up to the snapshot); refused when a remaining phase cannot fit in memory.
+     *
+     * @param runDirOrSnapshot run directory, or a {@code network-snapshot-*.safetensors} inside one
+     * @param data training images (the same set)
+     * @param change applied to the snapshot's config; may change {@link TrainingConfig#totalKimg()} and
+     *               {@link TrainingConfig#metrics()} only
+     * @return the loop, positioned exactly where the snapshot was taken
+     * @throws StyleGanInputException when {@code change} changes anything else
+     */
+    public static TrainingLoop resume(Path runDirOrSnapshot, ImageDataset data, UnaryOperator<TrainingConfig> change) {
         Path runDir = Files.isDirectory(runDirOrSnapshot) ? runDirOrSnapshot : runDirOrSnapshot.toAbsolutePath().getParent();
         removeInterruptedWrites(runDir);
         List<Snapshots.Found> found = snapshots(runDirOrSnapshot);
         RuntimeException last = null;
         for (Snapshots.Found f : found) {
             TrainingConfig stored = Snapshots.readConfig(f.state());
-            TrainingConfig config = totalKimg == null ? stored : stored.toBuilder().totalKimg(totalKimg).build();
+            TrainingConfig config = change.apply(stored);
+            checkResumeChange(stored, config);
             checkData(config, data);
             TrainingPlan plan = plan(config, data);
             plan.check(plan.remaining(f.kimg()), TrainingPlan.Resources.detect());
@@ -217,6 +235,15 @@ public final class TrainingLoop implements AutoCloseable {
             }
         }
         throw last;
+    }
+
+    private static void checkResumeChange(TrainingConfig stored, TrainingConfig config) {
+        List<String> changed = stored.differences(config.toBuilder().totalKimg(stored.totalKimg())
+                .metrics(stored.metrics()).build());
+        if (!changed.isEmpty()) {
+            throw new StyleGanInputException("a resumed run may change its length and metrics only, not "
+                    + String.join(", ", changed));
+        }
     }
 
     /** Deletes the temp files of writes that a killed process left behind (the targets are intact). */
@@ -282,7 +309,8 @@ public final class TrainingLoop implements AutoCloseable {
     /**
      * Trains until the total length, the time budget or a stop request, then writes a final snapshot. The run
      * directory's files are written by the standard listeners ({@link TickLog}, {@link SampleGrids},
-     * {@link LossPlot}, {@link SnapshotSchedule}), which receive each event before the given ones.
+     * {@link LossPlot}, {@link SnapshotSchedule}, {@link TrainingMetrics}), which receive each event before the given
+     * ones.
      *
      * @param budget wall-clock budget (null for none)
      * @param stopRequested polled after every minibatch
@@ -292,7 +320,8 @@ public final class TrainingLoop implements AutoCloseable {
      */
     public Result run(Duration budget, BooleanSupplier stopRequested, TrainingListener... extra) throws IOException {
         listeners.clear();
-        listeners.addAll(List.of(new TickLog(), new SampleGrids(), new LossPlot(), new SnapshotSchedule()));
+        listeners.addAll(List.of(new TickLog(), new SampleGrids(), new LossPlot(), new SnapshotSchedule(),
+                new TrainingMetrics()));
         listeners.addAll(List.of(extra));
         long start = System.nanoTime();
         double secondsAtStart = state.totalSeconds();
@@ -312,6 +341,9 @@ public final class TrainingLoop implements AutoCloseable {
             throw e;
         } finally {
             loader.close();
+            for (TrainingListener l : listeners) {
+                l.onEnd(this);
+            }
         }
     }
 
@@ -324,7 +356,8 @@ public final class TrainingLoop implements AutoCloseable {
             for (Path f : files.toList()) {
                 String name = f.getFileName().toString();
                 if (name.equals(CONFIG_FILE) || name.equals(SampleGrids.REALS) || name.equals(TickLog.FILE)
-                        || name.equals(LossPlot.FILE) || name.matches("fakes\\d+\\.png")) {
+                        || name.equals(LossPlot.FILE) || name.equals(TrainingMetrics.FILE)
+                        || name.equals(TrainingMetrics.PLOT) || name.matches("fakes\\d+\\.png")) {
                     Files.deleteIfExists(f);
                 }
             }
