@@ -62,6 +62,10 @@ public final class MetricsCommand implements Callable<Integer> {
     @Option(names = "--num", description = "Samples per metric (default: the paper's, 50k for fid/kid, 100k pairs for ppl, 200k for ls).")
     Integer num;
 
+    @Option(names = "--reals", paramLabel = "N|all", description = "Real images for fid/kid: a count (at most the data "
+            + "set's size) or all, as the official FID protocol does (default: as many as --num).")
+    String reals;
+
     @Option(names = "--batch", defaultValue = "32", description = "Images per generator call (default ${DEFAULT-VALUE}).")
     int batch;
 
@@ -138,7 +142,7 @@ public final class MetricsCommand implements Callable<Integer> {
                 for (List<String> group : groups(names)) {
                     int n = num != null ? num : PAPER_NUM.get(group.get(0));
                     MetricsRunner.Settings s = new MetricsRunner.Settings(n, batch, seed, data, cache,
-                            pd != null && crops(c, res, used), fx != null && mirrorsReals(used), fx, pd, ac);
+                            pd != null && crops(c, res, used), fx != null && mirrorsReals(used), fx, pd, ac, reals(n));
                     results.putAll(runWithProgress(g, group, s));
                 }
             }
@@ -156,6 +160,7 @@ public final class MetricsCommand implements Callable<Integer> {
         if (batch < 1 || batch > 4096) {
             throw new StyleGanInputException("--batch must be between 1 and 4096, got " + batch);
         }
+        reals(2);
         for (String own : new String[] {extractorInput, pplInput, attributesInput}) {
             input(own);
         }
@@ -167,6 +172,21 @@ public final class MetricsCommand implements Callable<Integer> {
         if (data != null && !Files.exists(data)) {
             throw new StyleGanInputException(data + ": no such file or folder");
         }
+    }
+
+    /** The real images of fid/kid: --reals N, all, or (default) as many as the generated {@code n}. */
+    private int reals(int n) {
+        if (reals == null) {
+            return n;
+        }
+        if (reals.equalsIgnoreCase("all")) {
+            return MetricsRunner.ALL_REALS;
+        }
+        String count = reals.strip();
+        if (count.matches("[0-9]{1,9}") && Integer.parseInt(count) >= 2) {
+            return Integer.parseInt(count);
+        }
+        throw new StyleGanInputException("--reals must be a count of at least 2 or all, got '" + reals + "'");
     }
 
     private static boolean needs(List<String> names, String... prefixes) {
@@ -199,8 +219,10 @@ public final class MetricsCommand implements Callable<Integer> {
             return new DigitFeatures();
         }
         TorchScriptFeatureExtractor.Input in = input(extractorInput);
-        used.put("features", what + " (" + in.label() + " input)");
-        return new TorchScriptFeatureExtractor(Path.of(what), in, networkRgb, c, res);
+        TorchScriptFeatureExtractor fx = new TorchScriptFeatureExtractor(Path.of(what), in, networkRgb, c, res);
+        used.put("features", what + " (" + in.label() + " input" + (fx.returnsFeatures()
+                ? ", forward(x, return_features=True)" : "") + ")");
+        return fx;
     }
 
     private PathDistance pathDistance(int c, int res, Map<String, String> used) {

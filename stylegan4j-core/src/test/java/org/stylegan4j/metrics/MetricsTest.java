@@ -641,6 +641,57 @@ class MetricsTest {
     }
 
     @Test
+    void realsAreAsManyAsGeneratedByDefaultOrAllOfTheData(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        for (int i = 0; i < 9; i++) {
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(32, 32,
+                    java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+            img.getRaster().setSample(i, i, 0, 200);
+            javax.imageio.ImageIO.write(img, "png", tmp.resolve("img" + i + ".png").toFile());
+        }
+        int[] seen = new int[1];
+        FeatureExtractor counting = new FeatureExtractor() {
+            @Override
+            public int dimension() {
+                return 2;
+            }
+
+            @Override
+            public String id() {
+                return "counting";
+            }
+
+            @Override
+            public float[][] features(float[] images, int n, int channels, int resolution) {
+                seen[0] += n;
+                float[][] f = new float[n][2];
+                for (int i = 0; i < n; i++) {
+                    f[i][0] = images[i * 1024];
+                    f[i][1] = i;
+                }
+                return f;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (Generator g = new Generator(ModelConfig.preset("small", 32), 1)) {
+            int[] expected = {4 + 4, 4 + 9, 4 + 6};
+            MetricsRunner.Settings[] settings = {
+                new MetricsRunner.Settings(4, 4, 1, tmp, null, false, false, counting, null, null),
+                new MetricsRunner.Settings(4, 4, 1, tmp, null, false, false, counting, null, null,
+                        MetricsRunner.ALL_REALS),
+                new MetricsRunner.Settings(4, 4, 1, tmp, null, false, false, counting, null, null, 6),
+            };
+            for (int k = 0; k < settings.length; k++) {
+                seen[0] = 0;
+                MetricsRunner.run(g, List.of("kid"), settings[k], progress());
+                assertEquals(expected[k], seen[0], "generated + real images through the extractor, case " + k);
+            }
+        }
+    }
+
+    @Test
     void cachedStatisticsAreTheComputedOnesExactly(@org.junit.jupiter.api.io.TempDir Path tmp) {
         FeatureStatistics stats = new FeatureStatistics(5);
         stats.add(gaussianSet(40, 5, 0.1, 13));
