@@ -82,6 +82,7 @@ public final class PerceptualPathLength {
         /** @return images [N, C, H, W] in [-1, 1] of dlatents [N, dlatent], with the noise of the seeds */
         float[] synthesize(NDArray w, long[] noiseSeeds);
 
+        /** @return the network of a generator: its mapping, and its synthesis of broadcast dlatents */
         static Network of(Generator g) {
             return new Network() {
                 @Override
@@ -112,6 +113,7 @@ public final class PerceptualPathLength {
         }
     }
 
+    /** As {@link #measure(Generator, PathDistance, Options, IntConsumer)}, on any {@link Network}. */
     static double measure(Network g, PathDistance distance, Options o, IntConsumer progress) {
         int latent = g.latentSize();
         int channels = g.channels();

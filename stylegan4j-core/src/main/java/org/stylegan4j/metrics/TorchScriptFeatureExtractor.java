@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.stylegan4j.StyleGanInputException;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -69,7 +68,7 @@ public final class TorchScriptFeatureExtractor implements FeatureExtractor {
      * @throws StyleGanInputException if the file is missing, not TorchScript, or fails on such images
      */
     public TorchScriptFeatureExtractor(Path file, Input input, boolean rgb, int channels, int resolution) {
-        this.returnFeatures = Files.isRegularFile(file) && TorchScriptArchive.forwardHas(file, "return_features");
+        this.returnFeatures = TorchScriptArchive.forwardHas(file, "return_features");
         this.network = new TorchScriptNetwork(file, input, rgb, "--extractor-input", returnFeatures);
         this.channels = channels;
         this.resolution = resolution;
