@@ -283,8 +283,9 @@ public final class SafeTensors {
     }
 
     /**
-     * The most tensor data one read may return, in bytes of floats ({@link #read}) or doubles ({@link #readDoubles}): {@value #DEFAULT_MAX_TENSOR_BYTES} (2 GiB; an
-     * official 1024x1024 training snapshot needs about 0.7 GiB), or the system property
+     * The most tensor data one read may return, in bytes of floats ({@link #read}) or doubles
+     * ({@link #readDoubles}): {@value #DEFAULT_MAX_TENSOR_BYTES} (2 GiB; an official 1024x1024 training snapshot
+     * needs about 0.7 GiB), or the system property
      * {@value #MAX_TENSOR_BYTES_PROPERTY}.
      *
      * @return the limit
