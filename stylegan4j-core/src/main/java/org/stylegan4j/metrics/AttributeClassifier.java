@@ -58,7 +58,8 @@ public interface AttributeClassifier extends AutoCloseable {
                         NDArray logits = network.forward(m, x);
                         if (logits.getShape().dimension() != 2 || logits.getShape().get(0) != b) {
                             throw new StyleGanInputException("attribute network " + file + " returned shape "
-                                    + logits.getShape() + " for a batch of " + b + ", expected [" + b + ", attributes]");
+                                    + logits.getShape() + " for a batch of " + b + ", expected [" + b
+                                    + ", attributes]");
                         }
                         int a = (int) logits.getShape().get(1);
                         float[] v = logits.toFloatArray();

@@ -74,8 +74,8 @@ public final class MetricsRunner {
      * @param reals real images for FID and KID, at most the data set's size ({@link #ALL_REALS}: all of them)
      */
     public record Settings(int num, int batch, long seed, Path data, Path cacheDir, boolean faceCrop,
-                           boolean mirrorReals, FeatureExtractor extractor, PathDistance pathDistance, AttributeClassifier attributes,
-                           int reals) {
+                           boolean mirrorReals, FeatureExtractor extractor, PathDistance pathDistance,
+                           AttributeClassifier attributes, int reals) {
 
         /** Settings with as many reals as generated images ({@code num}, or the data set's size if smaller). */
         public Settings(int num, int batch, long seed, Path data, Path cacheDir, boolean faceCrop, boolean mirrorReals,

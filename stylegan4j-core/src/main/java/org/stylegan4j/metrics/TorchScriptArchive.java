@@ -35,7 +35,8 @@ final class TorchScriptArchive {
     /** @return the text of the top-level {@code def forward(...)} up to its closing parenthesis, or null */
     static String forwardSignature(Path file) {
         try (ZipFile zip = new ZipFile(file.toFile())) {
-            ZipEntry pickle = zip.stream().filter(e -> e.getName().matches("[^/]+/data\\.pkl")).findFirst().orElse(null);
+            ZipEntry pickle = zip.stream().filter(e -> e.getName().matches("[^/]+/data\\.pkl")).findFirst()
+                    .orElse(null);
             if (pickle == null) {
                 return null;
             }

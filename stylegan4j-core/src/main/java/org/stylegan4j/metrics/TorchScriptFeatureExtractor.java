@@ -80,7 +80,7 @@ public final class TorchScriptFeatureExtractor implements FeatureExtractor {
         }
     }
 
-    /** @return whether the file's forward has a {@code return_features} parameter, so it is called as forward(x, True) */
+    /** @return whether the file's forward has a {@code return_features} parameter (then it runs as forward(x, True)) */
     public boolean returnsFeatures() {
         return returnFeatures;
     }

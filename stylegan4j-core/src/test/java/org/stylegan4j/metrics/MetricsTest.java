@@ -214,7 +214,8 @@ class MetricsTest {
             }
             zs[i] = z;
             ws[i] = new float[] {2 * z[0] + 1, z[1] - z[2], 3 * z[2]};
-            probs[i] = i < 20 ? new double[] {z[0] > 0 ? 0.95 : 0.05, i % 2 == 0 ? 0.9 : 0.1} : new double[] {0.6, 0.45};
+            probs[i] = i < 20 ? new double[] {z[0] > 0 ? 0.95 : 0.05, i % 2 == 0 ? 0.9 : 0.1}
+                    : new double[] {0.6, 0.45};
         }
         LinearSeparability.Result r = LinearSeparability.separability(zs, ws, probs);
         assertArrayEquals(new double[] {0, 1}, r.entropyZ(), 1e-12);
