@@ -55,6 +55,10 @@ public final class MetricsCommand implements Callable<Integer> {
     @Option(names = "--num", description = "Samples per metric (default: the paper's, 50k for fid/kid, 100k pairs for ppl, 200k for ls).")
     Integer num;
 
+    @Option(names = "--reals", paramLabel = "N|all", description = "Real images for fid/kid: a count (at most the data "
+            + "set's size) or all, as the official FID protocol does (default: as many as --num).")
+    String reals;
+
     @Option(names = "--batch", defaultValue = "32", description = "Images per generator call (default ${DEFAULT-VALUE}).")
     int batch;
 
@@ -100,7 +104,7 @@ public final class MetricsCommand implements Callable<Integer> {
                 for (List<String> group : groups(names)) {
                     int n = num != null ? num : PAPER_NUM.get(group.get(0));
                     MetricsRunner.Settings s = new MetricsRunner.Settings(n, batch, seed, data, cache, crop, mirror,
-                            nets.extractor(), nets.pathDistance(), nets.attributes());
+                            nets.extractor(), nets.pathDistance(), nets.attributes(), reals(n));
                     results.putAll(runWithProgress(g, group, s));
                 }
             }
@@ -118,6 +122,7 @@ public final class MetricsCommand implements Callable<Integer> {
         if (batch < 1 || batch > 4096) {
             throw new StyleGanInputException("--batch must be between 1 and 4096, got " + batch);
         }
+        reals(2);
         ModelConfig config = network.config();
         if (config != null) {
             MetricNetworks.check(names, networks.features(null), networks.ppl(null), networks.attributes(null),
@@ -131,6 +136,21 @@ public final class MetricsCommand implements Callable<Integer> {
         if (data != null && !Files.exists(data)) {
             throw new StyleGanInputException(data + ": no such file or folder");
         }
+    }
+
+    /** The real images of fid/kid: --reals N, all, or (default) as many as the generated {@code n}. */
+    private int reals(int n) {
+        if (reals == null) {
+            return n;
+        }
+        if (reals.equalsIgnoreCase("all")) {
+            return MetricsRunner.ALL_REALS;
+        }
+        String count = reals.strip();
+        if (count.matches("[0-9]{1,9}") && Integer.parseInt(count) >= 2) {
+            return Integer.parseInt(count);
+        }
+        throw new StyleGanInputException("--reals must be a count of at least 2 or all, got '" + reals + "'");
     }
 
     /** fid and kid share their samples; every other metric runs alone. */

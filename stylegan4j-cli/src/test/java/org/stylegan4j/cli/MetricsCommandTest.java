@@ -157,5 +157,35 @@ class MetricsCommandTest {
         r = CliTest.run("metrics", "--random-init", "--preset", "small", "--resolution", "32", "--metrics", "fid");
         assertEquals(2, r.exit());
         assertEquals("error: fid and kid need real images: pass --data", r.err().strip());
+        r = CliTest.run("metrics", "--random-init", "--preset", "small", "--resolution", "32", "--data", MNIST,
+                "--extractor", "digits", "--reals", "most");
+        assertEquals(2, r.exit());
+        assertEquals("error: --reals must be a count of at least 2 or all, got 'most'", r.err().strip());
+    }
+
+    @Test
+    void aNetworkThatRefusesTheInputConventionIsOneLineNamingTheOption() {
+        String uint8 = FIXTURES.resolve("uint8_only.pt").toString();
+        CliTest.Run r = CliTest.run("metrics", "--random-init", "--preset", "small", "--resolution", "32", "--data",
+                MNIST, "--metrics", "kid", "--num", "20", "--no-cache", "--extractor", uint8);
+        assertEquals(2, r.exit());
+        assertEquals("error: " + uint8 + " failed on its first batch of float input (RuntimeError: \"bitwise_not_cpu\" "
+                + "not implemented for 'Float'); if it takes another input, set --extractor-input (float, float255 or "
+                + "uint8)", r.err().strip());
+        r = CliTest.run("metrics", "--random-init", "--preset", "small", "--resolution", "32", "--data", MNIST,
+                "--metrics", "kid", "--num", "20", "--reals", "30", "--no-cache", "--json", "--extractor", uint8,
+                "--extractor-input", "uint8");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("\"features\":\"" + uint8 + " (uint8 input)\""), r.out());
+    }
+
+    @Test
+    void anExtractorWithReturnFeaturesIsCalledForItsFeatures() throws IOException {
+        String file = FIXTURES.resolve("return_features.pt").toString();
+        CliTest.Run r = CliTest.run("metrics", "--random-init", "--preset", "small", "--resolution", "32", "--data",
+                MNIST, "--metrics", "kid", "--num", "20", "--no-cache", "--json", "--extractor", file);
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(file + " (float input, forward(x, return_features=True))",
+                JSON.readTree(r.out()).get("networks").get("features").asText());
     }
 }

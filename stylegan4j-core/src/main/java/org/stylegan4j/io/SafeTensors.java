@@ -37,7 +37,8 @@ import java.util.function.Function;
 /**
  * Reader and writer of the <a href="https://github.com/huggingface/safetensors">safetensors</a> format: an 8-byte
  * little-endian header length N, N bytes of UTF-8 JSON header, then the little-endian, C-order tensor data.
- * Writes F32; reads F32, F16, BF16, F64, I64 and I32, converting to {@code float}.
+ * Writes F32 ({@link #write}) or F64 ({@link #writeF64}); reads F32, F16, BF16, F64, I64 and I32, converting to
+ * {@code float} ({@link #read}) or, without loss for F64, to {@code double} ({@link #readDoubles}).
  */
 public final class SafeTensors {
 
@@ -68,14 +69,7 @@ public final class SafeTensors {
         public Tensor {
             Objects.requireNonNull(shape, "shape");
             Objects.requireNonNull(data, "data");
-            long count = elementCount(shape);
-            if (count < 0) {
-                throw new IllegalArgumentException("invalid shape " + formatShape(shape));
-            }
-            if (count != data.length) {
-                throw new IllegalArgumentException("shape " + formatShape(shape) + " needs " + count
-                        + " elements but data has " + data.length);
-            }
+            checkCount(shape, data.length);
         }
 
         @Override
@@ -92,6 +86,46 @@ public final class SafeTensors {
         public String toString() {
             return "Tensor" + formatShape(shape);
         }
+    }
+
+    /**
+     * A dense tensor of doubles in C order, written as F64. The arrays are not copied.
+     *
+     * @param shape dimensions, each non-negative; {@code []} is a scalar with one element
+     * @param data the elements, exactly the product of {@code shape} of them
+     */
+    public record DoubleTensor(long[] shape, double[] data) {
+
+        /** Checks that {@code data} holds exactly as many elements as {@code shape} describes. */
+        public DoubleTensor {
+            Objects.requireNonNull(shape, "shape");
+            Objects.requireNonNull(data, "data");
+            checkCount(shape, data.length);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof DoubleTensor t && Arrays.equals(shape, t.shape) && Arrays.equals(data, t.data);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Arrays.hashCode(shape) + Arrays.hashCode(data);
+        }
+
+        @Override
+        public String toString() {
+            return "DoubleTensor" + formatShape(shape);
+        }
+    }
+
+    /**
+     * The content of a safetensors file read as doubles.
+     *
+     * @param tensors the tensors by name, in the order of their data in the file
+     * @param metadata the string-to-string {@code __metadata__} entries, empty if the file has none
+     */
+    public record DoubleContents(Map<String, DoubleTensor> tensors, Map<String, String> metadata) {
     }
 
     /**
@@ -124,15 +158,32 @@ public final class SafeTensors {
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata)
             throws IOException {
-        byte[] header = encodeHeader(tensors, metadata);
+        byte[] header = encodeHeader(shapes(tensors, Tensor::shape), DType.F32, metadata);
         AtomicFiles.write(file, out -> {
-            ByteBuffer length = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            length.putLong(header.length);
-            out.write(length.array());
-            out.write(header);
+            writeHeader(out, header);
             byte[] chunk = new byte[CHUNK_BYTES];
             for (Tensor tensor : tensors.values()) {
                 writeFloats(out, tensor.data(), chunk);
+            }
+        });
+    }
+
+    /**
+     * As {@link #write}, with double tensors stored as F64, so that {@link #readDoubles} returns them bit for bit.
+     *
+     * @param file the file to create or replace
+     * @param tensors the tensors by name; names must be non-empty and not {@code __metadata__}
+     * @param metadata free-form string entries stored under {@code __metadata__}
+     * @throws IOException if writing fails
+     */
+    public static void writeF64(Path file, Map<String, DoubleTensor> tensors, Map<String, String> metadata)
+            throws IOException {
+        byte[] header = encodeHeader(shapes(tensors, DoubleTensor::shape), DType.F64, metadata);
+        AtomicFiles.write(file, out -> {
+            writeHeader(out, header);
+            byte[] chunk = new byte[CHUNK_BYTES];
+            for (DoubleTensor tensor : tensors.values()) {
+                writeDoubles(out, tensor.data(), chunk);
             }
         });
     }
@@ -159,28 +210,58 @@ public final class SafeTensors {
      * @throws CheckpointFormatException if the file is missing, unreadable, malformed or too large
      */
     public static Contents read(Path file, Function<Layout, Set<String>> select) {
+        Selected<Tensor> s = readSelected(file, select, Float.BYTES, "floats",
+                (entry, chunks) -> new Tensor(entry.shape(), readFloats(entry, chunks)));
+        return new Contents(s.tensors(), s.metadata());
+    }
+
+    /**
+     * Reads every tensor and the metadata of a safetensors file as doubles: F64 without loss, the other dtypes
+     * converted exactly. The tensors may need at most {@link #maxTensorBytes()} bytes as doubles.
+     *
+     * @param file the file to read
+     * @return the tensors, in file order, and the metadata
+     * @throws CheckpointFormatException if the file is missing, unreadable, malformed or too large
+     */
+    public static DoubleContents readDoubles(Path file) {
+        Selected<DoubleTensor> s = readSelected(file, layout -> layout.shapes().keySet(), Double.BYTES, "doubles",
+                (entry, chunks) -> new DoubleTensor(entry.shape(), readDoubles(entry, chunks)));
+        return new DoubleContents(s.tensors(), s.metadata());
+    }
+
+    private record Selected<T>(Map<String, T> tensors, Map<String, String> metadata) {
+    }
+
+    /** Reads one tensor's data through {@link Chunks}. */
+    @FunctionalInterface
+    private interface TensorReader<T> {
+        T read(Entry entry, Chunks chunks) throws IOException;
+    }
+
+    private static <T> Selected<T> readSelected(Path file, Function<Layout, Set<String>> select, int elementBytes,
+                                                String as, TensorReader<T> reader) {
         try (FileChannel channel = open(file)) {
             Header header = readHeader(file, channel);
             Set<String> wanted = select.apply(layout(header));
             long bytes = 0;
             for (Entry entry : header.entries()) {
                 if (wanted.contains(entry.name())) {
-                    bytes += elementCount(entry.shape()) * Float.BYTES;
+                    bytes += elementCount(entry.shape()) * elementBytes;
                 }
             }
             if (bytes > maxTensorBytes()) {
-                throw fail(file, String.format(Locale.ROOT, "tensors of %,d bytes (as floats) exceed the limit of %,d "
-                        + "bytes (raise it with -D%s=N)", bytes, maxTensorBytes(), MAX_TENSOR_BYTES_PROPERTY));
+                throw fail(file, String.format(Locale.ROOT, "tensors of %,d bytes (as %s) exceed the limit of %,d "
+                        + "bytes (raise it with -D%s=N)", bytes, as, maxTensorBytes(), MAX_TENSOR_BYTES_PROPERTY));
             }
-            Map<String, Tensor> tensors = new LinkedHashMap<>();
-            ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            Map<String, T> tensors = new LinkedHashMap<>();
+            Chunks chunks = new Chunks(file, channel, header.dataStart(),
+                    ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN));
             for (Entry entry : header.entries()) {
                 if (wanted.contains(entry.name())) {
-                    float[] data = readData(file, channel, header.dataStart() + entry.begin(), entry, chunk);
-                    tensors.put(entry.name(), new Tensor(entry.shape(), data));
+                    tensors.put(entry.name(), reader.read(entry, chunks));
                 }
             }
-            return new Contents(Collections.unmodifiableMap(tensors), header.metadata());
+            return new Selected<>(Collections.unmodifiableMap(tensors), header.metadata());
         } catch (IOException e) {
             throw cannotRead(file, e);
         }
@@ -202,8 +283,9 @@ public final class SafeTensors {
     }
 
     /**
-     * The most tensor data one read may return, in bytes of floats: {@value #DEFAULT_MAX_TENSOR_BYTES} (2 GiB; an
-     * official 1024x1024 training snapshot needs about 0.7 GiB), or the system property
+     * The most tensor data one read may return, in bytes of floats ({@link #read}) or doubles
+     * ({@link #readDoubles}): {@value #DEFAULT_MAX_TENSOR_BYTES} (2 GiB; an official 1024x1024 training snapshot
+     * needs about 0.7 GiB), or the system property
      * {@value #MAX_TENSOR_BYTES_PROPERTY}.
      *
      * @return the limit
@@ -238,8 +320,23 @@ public final class SafeTensors {
 
     // ---------------------------------------------------------------- writing
 
-    private static byte[] encodeHeader(Map<String, Tensor> tensors, Map<String, String> metadata) {
+    private static <T> Map<String, long[]> shapes(Map<String, T> tensors, Function<T, long[]> shape) {
         Objects.requireNonNull(tensors, "tensors");
+        Map<String, long[]> out = new LinkedHashMap<>();
+        for (Map.Entry<String, T> e : tensors.entrySet()) {
+            out.put(e.getKey(), shape.apply(Objects.requireNonNull(e.getValue(), () -> "tensor " + e.getKey())));
+        }
+        return out;
+    }
+
+    private static void writeHeader(OutputStream out, byte[] header) throws IOException {
+        ByteBuffer length = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        length.putLong(header.length);
+        out.write(length.array());
+        out.write(header);
+    }
+
+    private static byte[] encodeHeader(Map<String, long[]> shapes, DType dtype, Map<String, String> metadata) {
         Objects.requireNonNull(metadata, "metadata");
         ObjectNode root = MAPPER.createObjectNode();
         if (!metadata.isEmpty()) {
@@ -249,20 +346,18 @@ public final class SafeTensors {
             }
         }
         long offset = 0;
-        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
             String name = e.getKey();
-            Tensor tensor = e.getValue();
             if (name == null || name.isEmpty() || name.equals(METADATA_KEY)) {
                 throw new IllegalArgumentException("invalid tensor name: " + name);
             }
-            Objects.requireNonNull(tensor, () -> "tensor " + name);
             ObjectNode node = root.putObject(name);
-            node.put("dtype", DType.F32.name());
+            node.put("dtype", dtype.name());
             ArrayNode shape = node.putArray("shape");
-            for (long dim : tensor.shape()) {
+            for (long dim : e.getValue()) {
                 shape.add(dim);
             }
-            long end = offset + (long) tensor.data().length * Float.BYTES;
+            long end = offset + elementCount(e.getValue()) * dtype.size;
             node.putArray("data_offsets").add(offset).add(end);
             offset = end;
         }
@@ -289,6 +384,17 @@ public final class SafeTensors {
         }
     }
 
+    private static void writeDoubles(OutputStream out, double[] data, byte[] chunk) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
+        int perChunk = chunk.length / Double.BYTES;
+        for (int from = 0; from < data.length; from += perChunk) {
+            int n = Math.min(perChunk, data.length - from);
+            bytes.clear();
+            bytes.asDoubleBuffer().put(data, from, n);
+            out.write(chunk, 0, n * Double.BYTES);
+        }
+    }
+
     // ---------------------------------------------------------------- reading
 
     /** The element types this reader understands, with their size in bytes. */
@@ -309,6 +415,15 @@ public final class SafeTensors {
                 case F64 -> (float) b.getDouble();
                 case I64 -> (float) b.getLong();
                 case I32 -> (float) b.getInt();
+            };
+        }
+
+        double getDouble(ByteBuffer b) {
+            return switch (this) {
+                case F64 -> b.getDouble();
+                case I64 -> (double) b.getLong();
+                case I32 -> b.getInt();
+                default -> get(b);
             };
         }
 
@@ -480,19 +595,33 @@ public final class SafeTensors {
         }
     }
 
-    private static float[] readData(Path file, FileChannel channel, long position, Entry entry, ByteBuffer chunk)
-            throws IOException {
-        int count = Math.toIntExact(elementCount(entry.shape()));
-        float[] data = new float[count];
-        int size = entry.dtype().size;
-        int perChunk = chunk.capacity() / size;
-        long pos = position;
-        for (int from = 0; from < count; from += perChunk) {
-            int n = Math.min(perChunk, count - from);
-            chunk.clear().limit(n * size);
-            readFully(file, channel, chunk, pos);
-            pos += (long) n * size;
-            chunk.flip();
+    /** Hands a tensor's data to a sink one buffer-full at a time. */
+    private record Chunks(Path file, FileChannel channel, long dataStart, ByteBuffer chunk) {
+
+        /** Receives {@code n} elements for positions {@code from ..} in the buffer. */
+        @FunctionalInterface
+        interface Sink {
+            void accept(ByteBuffer chunk, int from, int n);
+        }
+
+        void read(Entry entry, int count, Sink sink) throws IOException {
+            int size = entry.dtype().size;
+            int perChunk = chunk.capacity() / size;
+            long pos = dataStart + entry.begin();
+            for (int from = 0; from < count; from += perChunk) {
+                int n = Math.min(perChunk, count - from);
+                chunk.clear().limit(n * size);
+                readFully(file, channel, chunk, pos);
+                pos += (long) n * size;
+                chunk.flip();
+                sink.accept(chunk, from, n);
+            }
+        }
+    }
+
+    private static float[] readFloats(Entry entry, Chunks chunks) throws IOException {
+        float[] data = new float[Math.toIntExact(elementCount(entry.shape()))];
+        chunks.read(entry, data.length, (chunk, from, n) -> {
             if (entry.dtype() == DType.F32) {
                 chunk.asFloatBuffer().get(data, from, n);
             } else {
@@ -500,7 +629,21 @@ public final class SafeTensors {
                     data[from + i] = entry.dtype().get(chunk);
                 }
             }
-        }
+        });
+        return data;
+    }
+
+    private static double[] readDoubles(Entry entry, Chunks chunks) throws IOException {
+        double[] data = new double[Math.toIntExact(elementCount(entry.shape()))];
+        chunks.read(entry, data.length, (chunk, from, n) -> {
+            if (entry.dtype() == DType.F64) {
+                chunk.asDoubleBuffer().get(data, from, n);
+            } else {
+                for (int i = 0; i < n; i++) {
+                    data[from + i] = entry.dtype().getDouble(chunk);
+                }
+            }
+        });
         return data;
     }
 
@@ -531,6 +674,17 @@ public final class SafeTensors {
     // ---------------------------------------------------------------- helpers
 
     /** Product of the dimensions, or -1 if a dimension is negative or the product overflows a long. */
+    private static void checkCount(long[] shape, int length) {
+        long count = elementCount(shape);
+        if (count < 0) {
+            throw new IllegalArgumentException("invalid shape " + formatShape(shape));
+        }
+        if (count != length) {
+            throw new IllegalArgumentException("shape " + formatShape(shape) + " needs " + count
+                    + " elements but data has " + length);
+        }
+    }
+
     private static long elementCount(long[] shape) {
         long count = 1;
         for (long dim : shape) {

@@ -39,7 +39,7 @@ public interface AttributeClassifier extends AutoCloseable {
      * @return the attributes
      */
     static AttributeClassifier torchScript(Path file, TorchScriptFeatureExtractor.Input input, boolean rgb) {
-        TorchScriptNetwork network = new TorchScriptNetwork(file, input, rgb);
+        TorchScriptNetwork network = new TorchScriptNetwork(file, input, rgb, "--attributes-input", false);
         return new AttributeClassifier() {
             @Override
             public String id() {
@@ -58,7 +58,8 @@ public interface AttributeClassifier extends AutoCloseable {
                         NDArray logits = network.forward(m, x);
                         if (logits.getShape().dimension() != 2 || logits.getShape().get(0) != b) {
                             throw new StyleGanInputException("attribute network " + file + " returned shape "
-                                    + logits.getShape() + " for a batch of " + b + " (expected [N, attributes])");
+                                    + logits.getShape() + " for a batch of " + b + ", expected [" + b
+                                    + ", attributes]");
                         }
                         int a = (int) logits.getShape().get(1);
                         float[] v = logits.toFloatArray();

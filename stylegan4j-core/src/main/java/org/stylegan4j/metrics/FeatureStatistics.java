@@ -17,6 +17,8 @@ public final class FeatureStatistics {
     private final double[] sum;
     private final double[] outer;
     private long count;
+    /** The covariance given to {@link #of}, returned bit for bit until another vector is added; else null. */
+    private double[] restored;
 
     /** @param dimension feature length */
     public FeatureStatistics(int dimension) {
@@ -35,7 +37,7 @@ public final class FeatureStatistics {
      * @param mean mean vector
      * @param covariance covariance, row-major
      * @param count number of vectors they summarise
-     * @return statistics equal to those of the original vectors
+     * @return statistics equal to those of the original vectors; mean and covariance are returned exactly as given
      */
     public static FeatureStatistics of(double[] mean, double[] covariance, long count) {
         int d = mean.length;
@@ -48,6 +50,7 @@ public final class FeatureStatistics {
             s.outer[i] = covariance[i] * (count - 1);
         }
         s.count = count;
+        s.restored = covariance.clone();
         return s;
     }
 
@@ -78,6 +81,7 @@ public final class FeatureStatistics {
                 }
             }
             count++;
+            restored = null;
         }
     }
 
@@ -104,6 +108,9 @@ public final class FeatureStatistics {
     public double[] covariance() {
         if (count < 2) {
             throw new IllegalStateException("a covariance needs at least 2 vectors, got " + count);
+        }
+        if (restored != null) {
+            return restored.clone();
         }
         double[] c = new double[dimension * dimension];
         for (int i = 0; i < dimension; i++) {

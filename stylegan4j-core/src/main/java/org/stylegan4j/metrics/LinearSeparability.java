@@ -80,6 +80,20 @@ public final class LinearSeparability {
                 progress.accept(start + n);
             }
         }
+        return separability(zs, ws, probs);
+    }
+
+    /**
+     * The score of collected samples: per attribute the most confident half, an SVM on z and on w, H(Y|X) in bits,
+     * 2^(sum of H).
+     *
+     * @param zs latents per sample
+     * @param ws dlatents per sample
+     * @param probs attribute probabilities per sample
+     * @return the scores
+     */
+    static Result separability(float[][] zs, float[][] ws, double[][] probs) {
+        int samples = probs.length;
         int attributes = probs[0].length;
         double[] hz = new double[attributes];
         double[] hw = new double[attributes];

@@ -131,8 +131,11 @@ public record MetricNetworks(FeatureExtractor extractor, PathDistance pathDistan
             described.put("features", "digits (the bundled classifier's 256 features)");
             return new DigitFeatures();
         }
-        described.put("features", c.network() + " (" + c.inputMode().label() + " input)");
-        return new TorchScriptFeatureExtractor(Path.of(c.network()), c.inputMode(), rgb, channels, resolution);
+        TorchScriptFeatureExtractor fx = new TorchScriptFeatureExtractor(Path.of(c.network()), c.inputMode(), rgb,
+                channels, resolution);
+        described.put("features", c.network() + " (" + c.inputMode().label() + " input"
+                + (fx.returnsFeatures() ? ", forward(x, return_features=True)" : "") + ")");
+        return fx;
     }
 
     private static PathDistance pathDistance(Choice c, boolean rgb, Map<String, String> described) {

@@ -47,6 +47,9 @@ public final class MetricsRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(MetricsRunner.class);
 
+    /** Format of the real-statistics cache: F64 mean and covariance; files of another format are recomputed. */
+    static final String CACHE_FORMAT = "stylegan4j-feature-statistics/2";
+
     /** Progress of a long measurement. */
     public interface Progress {
         /**
@@ -73,7 +76,7 @@ public final class MetricsRunner {
     /**
      * What a run needs. Networks may be null when no requested metric uses them.
      *
-     * @param num samples per metric (FID/KID: generated images and at most as many reals; PPL: pairs; LS: samples)
+     * @param num samples per metric (FID/KID: generated images; PPL: pairs; LS: samples)
      * @param batch images per generator call
      * @param seed seed of every random draw
      * @param data real images for FID and KID
@@ -84,10 +87,21 @@ public final class MetricsRunner {
      * @param extractor features for FID and KID
      * @param pathDistance distance for PPL
      * @param attributes attribute classifier for LS
+     * @param reals real images for FID and KID, at most the data set's size ({@link #ALL_REALS}: all of them)
      */
     public record Settings(int num, int batch, long seed, Path data, Path cacheDir, boolean faceCrop,
-                           boolean mirrorReals, FeatureExtractor extractor, PathDistance pathDistance, AttributeClassifier attributes) {
+                           boolean mirrorReals, FeatureExtractor extractor, PathDistance pathDistance,
+                           AttributeClassifier attributes, int reals) {
+
+        /** Settings with as many reals as generated images ({@code num}, or the data set's size if smaller). */
+        public Settings(int num, int batch, long seed, Path data, Path cacheDir, boolean faceCrop, boolean mirrorReals,
+                        FeatureExtractor extractor, PathDistance pathDistance, AttributeClassifier attributes) {
+            this(num, batch, seed, data, cacheDir, faceCrop, mirrorReals, extractor, pathDistance, attributes, num);
+        }
     }
+
+    /** {@link Settings#reals()} that takes every real image of the data set, as the official FID protocol. */
+    public static final int ALL_REALS = Integer.MAX_VALUE;
 
     private MetricsRunner() {
     }
@@ -185,7 +199,7 @@ public final class MetricsRunner {
                         + " images with " + data.channels() + " channel(s), the network makes " + res + "x" + res
                         + " with " + c);
             }
-            int reals = Math.min(s.num(), data.size());
+            int reals = Math.min(s.reals(), data.size());
             if (metrics.contains("fid") && Math.min(s.num(), reals) <= fx.dimension()) {
                 throw new StyleGanInputException("FID needs more samples than features: --num " + s.num() + " and "
                         + reals + " real images for " + fx.dimension() + " features (the covariance would be singular)");
@@ -323,53 +337,47 @@ public final class MetricsRunner {
         }
     }
 
-    private static FeatureStatistics readCache(Path file, int dimension) {
+    /**
+     * @param file a cache file
+     * @param dimension the feature size
+     * @return its statistics, or null (recompute) when it is missing, unusable or of an older format
+     */
+    static FeatureStatistics readCache(Path file, int dimension) {
         if (!Files.isRegularFile(file)) {
             return null;
         }
         try {
-            SafeTensors.Contents c = SafeTensors.read(file);
-            SafeTensors.Tensor mu = c.tensors().get("mu");
-            SafeTensors.Tensor sigma = c.tensors().get("sigma");
+            if (!CACHE_FORMAT.equals(SafeTensors.readMetadata(file).get("format"))) {
+                LOG.info("recomputing the stale cache file {} (not {})", file, CACHE_FORMAT);
+                return null;
+            }
+            SafeTensors.DoubleContents c = SafeTensors.readDoubles(file);
+            SafeTensors.DoubleTensor mu = c.tensors().get("mu");
+            SafeTensors.DoubleTensor sigma = c.tensors().get("sigma");
             long count = Long.parseLong(c.metadata().get("count"));
             if (mu == null || sigma == null || mu.data().length != dimension) {
                 LOG.warn("ignoring the unusable cache file {}", file);
                 return null;
             }
-            return FeatureStatistics.of(toDouble(mu.data()), toDouble(sigma.data()), count);
+            return FeatureStatistics.of(mu.data(), sigma.data(), count);
         } catch (RuntimeException e) {
             LOG.warn("ignoring the unreadable cache file {}: {}", file, e.getMessage());
             return null;
         }
     }
 
-    private static void writeCache(Path file, FeatureStatistics stats, Settings s, FeatureExtractor fx) {
+    /** Writes mean and covariance as F64 (the cache holds exactly what was computed). */
+    static void writeCache(Path file, FeatureStatistics stats, Settings s, FeatureExtractor fx) {
         try {
             Files.createDirectories(file.getParent());
             int d = stats.dimension();
-            Map<String, SafeTensors.Tensor> t = new LinkedHashMap<>();
-            t.put("mu", new SafeTensors.Tensor(new long[] {d}, toFloat(stats.mean())));
-            t.put("sigma", new SafeTensors.Tensor(new long[] {d, d}, toFloat(stats.covariance())));
-            SafeTensors.write(file, t, Map.of("count", Long.toString(stats.count()), "data", s.data().toString(),
-                    "extractor", fx.id(), "format", "stylegan4j-feature-statistics/1"));
+            Map<String, SafeTensors.DoubleTensor> t = new LinkedHashMap<>();
+            t.put("mu", new SafeTensors.DoubleTensor(new long[] {d}, stats.mean()));
+            t.put("sigma", new SafeTensors.DoubleTensor(new long[] {d, d}, stats.covariance()));
+            SafeTensors.writeF64(file, t, Map.of("count", Long.toString(stats.count()), "data", s.data().toString(),
+                    "extractor", fx.id(), "format", CACHE_FORMAT));
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not cache the real-image statistics in {}: {}", file, e.getMessage());
         }
-    }
-
-    private static double[] toDouble(float[] v) {
-        double[] out = new double[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = v[i];
-        }
-        return out;
-    }
-
-    private static float[] toFloat(double[] v) {
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = (float) v[i];
-        }
-        return out;
     }
 }

@@ -62,11 +62,64 @@ public final class PerceptualPathLength {
      * @return the filtered mean of d / epsilon^2
      */
     public static double measure(Generator g, PathDistance distance, Options o, IntConsumer progress) {
-        int latent = g.config().latentSize();
-        int channels = g.config().numChannels();
+        return measure(Network.of(g), distance, o, progress);
+    }
+
+    /** What the measurement needs of a generator; a seam for tests with generators of known path length. */
+    interface Network {
+        /** @return latent size */
+        int latentSize();
+
+        /** @return image channels */
+        int channels();
+
+        /** @return image side */
+        int resolution();
+
+        /** @return the dlatents [N, dlatent] of latents [N, latent] */
+        NDArray map(NDArray z);
+
+        /** @return images [N, C, H, W] in [-1, 1] of dlatents [N, dlatent], with the noise of the seeds */
+        float[] synthesize(NDArray w, long[] noiseSeeds);
+
+        /** @return the network of a generator: its mapping, and its synthesis of broadcast dlatents */
+        static Network of(Generator g) {
+            return new Network() {
+                @Override
+                public int latentSize() {
+                    return g.config().latentSize();
+                }
+
+                @Override
+                public int channels() {
+                    return g.config().numChannels();
+                }
+
+                @Override
+                public int resolution() {
+                    return g.config().resolution();
+                }
+
+                @Override
+                public NDArray map(NDArray z) {
+                    return g.map(z);
+                }
+
+                @Override
+                public float[] synthesize(NDArray w, long[] noiseSeeds) {
+                    return g.synthesize(g.broadcast(w), Noise.seeded(noiseSeeds)).toFloatArray();
+                }
+            };
+        }
+    }
+
+    /** As {@link #measure(Generator, PathDistance, Options, IntConsumer)}, on any {@link Network}. */
+    static double measure(Network g, PathDistance distance, Options o, IntConsumer progress) {
+        int latent = g.latentSize();
+        int channels = g.channels();
         Random rng = new Random(o.seed());
         double[] values = new double[o.samples()];
-        int outRes = outputResolution(g.config().resolution(), o.faceCrop());
+        int outRes = outputResolution(g.resolution(), o.faceCrop());
         try (NDManager manager = Engines.newManager()) {
             for (int start = 0; start < o.samples(); start += o.batch()) {
                 int n = Math.min(o.batch(), o.samples() - start);
@@ -84,9 +137,9 @@ public final class PerceptualPathLength {
                 float[] images;
                 try (NDManager m = manager.newSubManager()) {
                     NDArray ws = o.space() == Space.Z ? zPath(g, m, z0, z1, t) : wPath(g, m, z0, z1, t);
-                    images = g.synthesize(g.broadcast(ws), Noise.seeded(noiseSeeds)).toFloatArray();
+                    images = g.synthesize(ws, noiseSeeds);
                 }
-                float[] prepared = prepare(images, 2 * n, channels, g.config().resolution(), o.faceCrop());
+                float[] prepared = prepare(images, 2 * n, channels, g.resolution(), o.faceCrop());
                 int per = channels * outRes * outRes;
                 double[] d = distance.distances(Arrays.copyOfRange(prepared, 0, n * per),
                         Arrays.copyOfRange(prepared, n * per, 2 * n * per), n, channels, outRes);
@@ -99,7 +152,7 @@ public final class PerceptualPathLength {
         return filteredMean(values);
     }
 
-    private static NDArray zPath(Generator g, NDManager m, double[][] z0, double[][] z1, double[] t) {
+    private static NDArray zPath(Network g, NDManager m, double[][] z0, double[][] z1, double[] t) {
         int n = t.length;
         int latent = z0[0].length;
         float[] z = new float[2 * n * latent];
@@ -110,7 +163,7 @@ public final class PerceptualPathLength {
         return g.map(m.create(z, new Shape(2L * n, latent)));
     }
 
-    private static NDArray wPath(Generator g, NDManager m, double[][] z0, double[][] z1, double[] t) {
+    private static NDArray wPath(Network g, NDManager m, double[][] z0, double[][] z1, double[] t) {
         int n = t.length;
         int latent = z0[0].length;
         float[] z = new float[2 * n * latent];

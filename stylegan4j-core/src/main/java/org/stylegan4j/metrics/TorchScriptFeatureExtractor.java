@@ -12,7 +12,10 @@ import java.util.Locale;
 /**
  * A feature network from a TorchScript file run by DJL's PyTorch engine (offline; nothing is downloaded), e.g. the
  * Inception-v3 pool features of FID (paper section 4) or a perceptual network. The file's {@code forward} takes one
- * image batch [N, C, H, W] and returns one tensor whose first axis is N; everything after it is the feature vector.
+ * image batch [N, C, H, W] and returns one tensor [N, features] (axes after the second are flattened into the
+ * features). A {@code forward} with a {@code return_features} parameter, as NVIDIA's {@code inception-2015-12-05.pt}
+ * ({@code forward(img, return_features=False)}: logits by default), is called as {@code forward(x, True)}: its 2048
+ * pool features.
  */
 public final class TorchScriptFeatureExtractor implements FeatureExtractor {
 
@@ -49,6 +52,7 @@ public final class TorchScriptFeatureExtractor implements FeatureExtractor {
     private static final int BATCH = 32;
 
     private final TorchScriptNetwork network;
+    private final boolean returnFeatures;
     private final int dimension;
     private final int channels;
     private final int resolution;
@@ -64,7 +68,8 @@ public final class TorchScriptFeatureExtractor implements FeatureExtractor {
      * @throws StyleGanInputException if the file is missing, not TorchScript, or fails on such images
      */
     public TorchScriptFeatureExtractor(Path file, Input input, boolean rgb, int channels, int resolution) {
-        this.network = new TorchScriptNetwork(file, input, rgb);
+        this.returnFeatures = TorchScriptArchive.forwardHas(file, "return_features");
+        this.network = new TorchScriptNetwork(file, input, rgb, "--extractor-input", returnFeatures);
         this.channels = channels;
         this.resolution = resolution;
         try {
@@ -73,6 +78,11 @@ public final class TorchScriptFeatureExtractor implements FeatureExtractor {
             network.close();
             throw e;
         }
+    }
+
+    /** @return whether the file's forward has a {@code return_features} parameter (then it runs as forward(x, True)) */
+    public boolean returnsFeatures() {
+        return returnFeatures;
     }
 
     @Override
@@ -103,9 +113,9 @@ public final class TorchScriptFeatureExtractor implements FeatureExtractor {
                 NDArray x = m.create(Arrays.copyOfRange(images, from * per, (from + b) * per),
                         new Shape(b, channels, resolution, resolution));
                 NDArray y = network.forward(m, x);
-                if (y.getShape().dimension() == 0 || y.getShape().get(0) != b) {
+                if (y.getShape().dimension() < 2 || y.getShape().get(0) != b) {
                     throw new StyleGanInputException("feature network " + network.file() + " returned shape "
-                            + y.getShape() + " for a batch of " + b);
+                            + y.getShape() + " for a batch of " + b + ", expected [" + b + ", features]");
                 }
                 float[] flat = y.reshape(b, -1).toFloatArray();
                 int width = flat.length / b;

@@ -5,6 +5,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
 import ai.djl.training.ParameterStore;
 import org.stylegan4j.StyleGanInputException;
 import org.stylegan4j.nn.Engines;
@@ -12,21 +16,38 @@ import org.stylegan4j.nn.Engines;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** A user's TorchScript file loaded by DJL's PyTorch engine (offline), with the input conventions of the metrics. */
+/**
+ * A user's TorchScript file loaded by DJL's PyTorch engine (offline), with the input conventions of the metrics. A
+ * failure on the first batch is reported as a likely input-convention mismatch, naming the option that changes it.
+ */
 final class TorchScriptNetwork implements AutoCloseable {
 
     private final Path file;
     private final Model model;
     private final TorchScriptFeatureExtractor.Input input;
     private final boolean rgb;
+    private final String option;
+    private final boolean returnFeatures;
+    private boolean ran;
 
-    TorchScriptNetwork(Path file, TorchScriptFeatureExtractor.Input input, boolean rgb) {
+    /**
+     * @param file TorchScript file
+     * @param input input convention
+     * @param rgb whether grayscale images are repeated to three channels first
+     * @param option the command-line option that sets {@code input}, named when the first batch fails
+     * @param returnFeatures whether forward is called as {@code forward(x, True)} (NVIDIA's
+     *                       {@code forward(img, return_features=False)})
+     */
+    TorchScriptNetwork(Path file, TorchScriptFeatureExtractor.Input input, boolean rgb, String option,
+                       boolean returnFeatures) {
         if (!Files.isRegularFile(file)) {
             throw new StyleGanInputException("network " + file + " does not exist");
         }
         this.file = file;
         this.input = input;
         this.rgb = rgb;
+        this.option = option;
+        this.returnFeatures = returnFeatures;
         Engines.pytorch();
         this.model = Model.newInstance("metric-network", Engines.device(), "PyTorch");
         try {
@@ -44,12 +65,25 @@ final class TorchScriptNetwork implements AutoCloseable {
         return nl < 0 ? m : m.substring(0, nl);
     }
 
+    /** The error line of a TorchScript interpreter trace (its last "...Error: " line), else the first line. */
+    static String errorLine(Throwable e) {
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        String found = null;
+        for (String line : m.split("\n")) {
+            if (line.matches("\\s*\\w*(Error|Exception): .*")) {
+                found = line.strip();
+            }
+        }
+        return found != null ? found : firstLine(e);
+    }
+
     Path file() {
         return file;
     }
 
     String id() {
-        return "torchscript:" + file.toAbsolutePath() + ":" + input.label() + (rgb ? ":rgb" : "");
+        return "torchscript:" + file.toAbsolutePath() + ":" + input.label() + (rgb ? ":rgb" : "")
+                + (returnFeatures ? ":return_features" : "");
     }
 
     NDManager newManager() {
@@ -73,12 +107,29 @@ final class TorchScriptNetwork implements AutoCloseable {
             in.add(prepare(x));
         }
         try {
-            return model.getBlock().forward(new ParameterStore(m, false), in, false).get(0).toType(DataType.FLOAT32, false);
+            NDArray out = returnFeatures ? forwardReturningFeatures(m, in.singletonOrThrow())
+                    : model.getBlock().forward(new ParameterStore(m, false), in, false).get(0);
+            ran = true;
+            return out.toType(DataType.FLOAT32, false);
         } catch (StyleGanInputException e) {
             throw e;
         } catch (RuntimeException e) {
+            if (!ran) {
+                throw new StyleGanInputException(file + " failed on its first batch of " + input.label() + " input "
+                        + "(" + errorLine(e) + "); if it takes another input, set " + option
+                        + " (float, float255 or uint8)");
+            }
             throw new StyleGanInputException(file + " failed on inputs of shape " + inputs[0].getShape() + " ("
-                    + firstLine(e) + ")");
+                    + errorLine(e) + ")");
+        }
+    }
+
+    /** {@code forward(x, True)} through the engine's IValue interface. */
+    private NDArray forwardReturningFeatures(NDManager m, NDArray x) {
+        PtSymbolBlock block = (PtSymbolBlock) model.getBlock();
+        try (IValue image = IValue.from((PtNDArray) x); IValue flag = IValue.from(true);
+             IValue out = block.forward(image, flag)) {
+            return out.toNDList((PtNDManager) m).get(0);
         }
     }
 

@@ -29,7 +29,7 @@ public final class TorchScriptPathDistance implements PathDistance {
             throw new StyleGanInputException("the path-length network takes float input (--ppl-input float or "
                     + "float255): uint8 would round away the epsilon-sized differences path length measures");
         }
-        this.network = new TorchScriptNetwork(file, input, rgb);
+        this.network = new TorchScriptNetwork(file, input, rgb, "--ppl-input", false);
     }
 
     @Override
@@ -50,7 +50,8 @@ public final class TorchScriptPathDistance implements PathDistance {
                 NDArray d = network.forward(m, x, y);
                 if (d.size() != k) {
                     throw new StyleGanInputException("path-length network " + network.file() + " returned shape "
-                            + d.getShape() + " for " + k + " pairs (expected one distance per pair)");
+                            + d.getShape() + " for " + k + " pairs, expected [" + k + "] or [" + k
+                            + ", 1, 1, 1] (one distance per pair)");
                 }
                 float[] v = d.toFloatArray();
                 for (int i = 0; i < k; i++) {

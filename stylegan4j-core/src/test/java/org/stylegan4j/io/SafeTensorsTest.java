@@ -127,6 +127,47 @@ class SafeTensorsTest {
     }
 
     @Test
+    void f64RoundTripIsBitExact() throws IOException {
+        SplittableRandom random = new SplittableRandom(11);
+        double[] big = new double[131_072 + 3];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = random.nextGaussian() * 1e-3 + 1.0 / 3;
+        }
+        double[] special = {0.1, -0.0, Double.MIN_VALUE, Double.MAX_VALUE, Double.NEGATIVE_INFINITY,
+            Double.longBitsToDouble(0x7ff8000000000123L), 1 + 0x1p-52};
+        Map<String, SafeTensors.DoubleTensor> tensors = new LinkedHashMap<>();
+        tensors.put("special", new SafeTensors.DoubleTensor(new long[] {7}, special));
+        tensors.put("big", new SafeTensors.DoubleTensor(new long[] {big.length}, big));
+        Path p = dir.resolve("f64.safetensors");
+        SafeTensors.writeF64(p, tensors, Map.of("format", "x/2"));
+
+        SafeTensors.DoubleContents c = SafeTensors.readDoubles(p);
+        assertEquals(List.of("special", "big"), List.copyOf(c.tensors().keySet()));
+        assertEquals(Map.of("format", "x/2"), c.metadata());
+        for (String name : tensors.keySet()) {
+            double[] expected = tensors.get(name).data();
+            double[] actual = c.tensors().get(name).data();
+            assertEquals(expected.length, actual.length, name);
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(Double.doubleToRawLongBits(expected[i]), Double.doubleToRawLongBits(actual[i]), name + i);
+            }
+        }
+        String header = new String(Files.readAllBytes(p), 8, 200, StandardCharsets.UTF_8);
+        assertTrue(header.contains("\"special\":{\"dtype\":\"F64\",\"shape\":[7],\"data_offsets\":[0,56]}"), header);
+        assertEquals(8 + ByteBuffer.wrap(Files.readAllBytes(p)).order(ByteOrder.LITTLE_ENDIAN).getLong()
+                + 8L * (7 + big.length), Files.size(p));
+        assertArrayEquals(new float[] {0.1f, -0f, 0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 1f},
+                SafeTensors.read(p).tensors().get("special").data(), "the float reader still converts F64");
+    }
+
+    @Test
+    void readDoublesWidensF32Exactly() throws IOException {
+        Path p = dir.resolve("f32.safetensors");
+        SafeTensors.write(p, Map.of("a", new Tensor(new long[] {2}, new float[] {0.1f, -3.5f})), Map.of());
+        assertArrayEquals(new double[] {0.1f, -3.5}, SafeTensors.readDoubles(p).tensors().get("a").data(), 0.0);
+    }
+
+    @Test
     void layoutIsByteExact() throws IOException {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         tensors.put("w", new Tensor(new long[] {2}, new float[] {1.0f, -2.0f}));

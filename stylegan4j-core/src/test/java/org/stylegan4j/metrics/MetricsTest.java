@@ -155,6 +155,171 @@ class MetricsTest {
         assertTrue(small < large, small + " < " + large);
     }
 
+    /** The unbiased MMD^2 with k(x, y) = (x.y / d + 1)^3, written out pair by pair. */
+    private static double directMmd2(float[][] x, float[][] y) {
+        int m = x.length;
+        double kxx = 0;
+        double kyy = 0;
+        double kxy = 0;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < m; j++) {
+                if (i != j) {
+                    kxx += cubicKernel(x[i], x[j]);
+                    kyy += cubicKernel(y[i], y[j]);
+                }
+                kxy += cubicKernel(x[i], y[j]);
+            }
+        }
+        return (kxx + kyy) / (m * (m - 1.0)) - 2 * kxy / ((double) m * m);
+    }
+
+    private static double cubicKernel(float[] a, float[] b) {
+        double dot = 0;
+        for (int k = 0; k < a.length; k++) {
+            dot += (double) a[k] * b[k];
+        }
+        return Math.pow(dot / a.length + 1, 3);
+    }
+
+    @Test
+    void kidWithOneSubsetOfTheWholeSetsIsTheDirectUnbiasedEstimate() {
+        float[][] a = {{1, 0, 2}, {0.5f, -1, 0}, {2, 2, -1}, {-1, 0.25f, 1}, {0, 1, 1}};
+        float[][] b = {{0, 0, 1}, {1, 1, 1}, {-2, 0.5f, 0}, {1.5f, -0.5f, 2}, {0.75f, 0, -1}};
+        double same = directMmd2(a, a);
+        assertTrue(same < 0, "the unbiased estimate of identical sets is below 0: " + same);
+        assertEquals(same, KernelInceptionDistance.between(a, a, 1, a.length, 3), 1e-6 * Math.abs(same));
+        double other = directMmd2(a, b);
+        assertEquals(other, KernelInceptionDistance.between(a, b, 1, a.length, 3), 1e-6 * Math.abs(other));
+        assertEquals(other, KernelInceptionDistance.between(a, b, 4, 100, 9), 1e-6 * Math.abs(other),
+                "subsets of the whole sets are permutations: the same estimate");
+    }
+
+    /**
+     * 40 samples in 3 dimensions: 20 confident ones, 10 latents each twice, attribute 0 = the sign of z0 (margin 1,
+     * p = 0.95 / 0.05) and attribute 1 = 1 for one copy and 0 for the other (p = 0.9 / 0.1, independent of the latent);
+     * 20 unconfident ones (p = 0.6 / 0.45) that the most confident half leaves out.
+     */
+    @Test
+    void lsIsOneForASeparableAttributeAndTwoForAnAttributeIndependentOfTheLatent() {
+        Random rng = new Random(12);
+        float[][] zs = new float[40][];
+        float[][] ws = new float[40][];
+        double[][] probs = new double[40][];
+        for (int i = 0; i < 40; i++) {
+            float[] z = {(float) rng.nextGaussian(), (float) rng.nextGaussian(), (float) rng.nextGaussian()};
+            if (i < 20 && i % 2 == 1) {
+                z = zs[i - 1].clone();
+            } else if (i < 20) {
+                z[0] = (float) ((i % 4 == 0 ? 1 : -1) * (1 + Math.abs(rng.nextGaussian())));
+            }
+            zs[i] = z;
+            ws[i] = new float[] {2 * z[0] + 1, z[1] - z[2], 3 * z[2]};
+            probs[i] = i < 20 ? new double[] {z[0] > 0 ? 0.95 : 0.05, i % 2 == 0 ? 0.9 : 0.1}
+                    : new double[] {0.6, 0.45};
+        }
+        LinearSeparability.Result r = LinearSeparability.separability(zs, ws, probs);
+        assertArrayEquals(new double[] {0, 1}, r.entropyZ(), 1e-12);
+        assertArrayEquals(new double[] {0, 1}, r.entropyW(), 1e-12);
+        assertEquals(Math.exp(0 + Math.log(2)), r.z(), 1e-6 * 2, "exp(H in nats): exp(0) * exp(ln 2)");
+        assertEquals(2.0, r.w(), 1e-6 * 2);
+    }
+
+    /**
+     * A linear generator: w = 2 z, image = w (one channel, 2x2 pixels); with the squared distance the path length of
+     * a pair in W is |w1 - w0|^2 = 4 |z1 - z0|^2 wherever t lies. The latents are the ones the generator was given.
+     */
+    @Test
+    void pplOfALinearGeneratorIsItsAnalyticValue() {
+        for (PerceptualPathLength.Sampling sampling : PerceptualPathLength.Sampling.values()) {
+            List<float[]> mapped = new java.util.ArrayList<>();
+            PerceptualPathLength.Network linear = new PerceptualPathLength.Network() {
+                @Override
+                public int latentSize() {
+                    return 4;
+                }
+
+                @Override
+                public int channels() {
+                    return 1;
+                }
+
+                @Override
+                public int resolution() {
+                    return 2;
+                }
+
+                @Override
+                public ai.djl.ndarray.NDArray map(ai.djl.ndarray.NDArray z) {
+                    mapped.add(z.toFloatArray());
+                    return z.mul(2);
+                }
+
+                @Override
+                public float[] synthesize(ai.djl.ndarray.NDArray w, long[] noiseSeeds) {
+                    return w.toFloatArray();
+                }
+            };
+            PathDistance squared = new PathDistance() {
+                @Override
+                public String id() {
+                    return "squared";
+                }
+
+                @Override
+                public double[] distances(float[] a, float[] b, int n, int channels, int resolution) {
+                    double[] d = new double[n];
+                    for (int i = 0; i < a.length; i++) {
+                        d[i / 4] += Math.pow((double) a[i] - b[i], 2);
+                    }
+                    return d;
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            double ppl = PerceptualPathLength.measure(linear, squared, new PerceptualPathLength.Options(
+                    PerceptualPathLength.Space.W, sampling, 3, 3, false, 4), i -> { });
+            float[] z = mapped.get(0);
+            double expected = 0;
+            for (int i = 0; i < 3; i++) {
+                for (int k = 0; k < 4; k++) {
+                    expected += 4 * Math.pow((double) z[(3 + i) * 4 + k] - z[i * 4 + k], 2) / 3;
+                }
+            }
+            // the path points are float32 (as the official metric's): w rounds to 2^-24 of itself, which over
+            // epsilon = 1e-4 moves the squared distance by about 5e-5 here; 1e-6 is out of float32's reach
+            assertEquals(expected, ppl, 1e-3 * expected, sampling.name());
+        }
+    }
+
+    /** Pixel (y, x) of channel 0 is y * 1024 + x, of channel 1 its negative: exact in float32, and their means too. */
+    @Test
+    void pplFaceCropTakesRowsThreeToSevenEighthsAndColumnsTwoToSixEighthsThenScales() {
+        for (int res : new int[] {256, 512, 1024}) {
+            float[] img = new float[2 * res * res];
+            for (int y = 0; y < res; y++) {
+                for (int x = 0; x < res; x++) {
+                    img[y * res + x] = y * 1024 + x;
+                    img[res * res + y * res + x] = -(y * 1024 + x);
+                }
+            }
+            int c = res / 8;
+            int side = PerceptualPathLength.outputResolution(res, true);
+            assertEquals(Math.min(4 * c, 256), side);
+            int f = 4 * c / side;
+            float[] out = PerceptualPathLength.prepare(img, 1, 2, res, true);
+            assertEquals(2 * side * side, out.length);
+            for (int y = 0; y < side; y++) {
+                for (int x = 0; x < side; x++) {
+                    double v = (3 * c + f * y + (f - 1) / 2.0) * 1024 + 2 * c + f * x + (f - 1) / 2.0;
+                    assertEquals(v, out[y * side + x], 0.0, res + ": " + y + "," + x);
+                    assertEquals(-v, out[side * side + y * side + x], 0.0);
+                }
+            }
+        }
+    }
+
     @Test
     void slerpAndLerpFollowTheOfficialDefinitions() {
         double[] a = {2, 0};
@@ -356,6 +521,77 @@ class MetricsTest {
     }
 
     @Test
+    void aNetworkOutputOfTheWrongRankIsOneLineNamingFileAndShapes() {
+        Path perImage = FIXTURES.resolve("per_image_mean.pt");
+        StyleGanInputException e = assertThrows(StyleGanInputException.class, () -> new TorchScriptFeatureExtractor(
+                perImage, TorchScriptFeatureExtractor.Input.FLOAT, false, 1, 4));
+        assertEquals("feature network " + perImage + " returned shape (1) for a batch of 1, expected [1, features]",
+                e.getMessage());
+        try (AttributeClassifier ac = AttributeClassifier.torchScript(perImage, TorchScriptFeatureExtractor.Input.FLOAT,
+                false)) {
+            e = assertThrows(StyleGanInputException.class, () -> ac.probabilities(new float[32], 2, 1, 4));
+            assertEquals("attribute network " + perImage + " returned shape (2) for a batch of 2, expected [2, "
+                    + "attributes]", e.getMessage());
+        }
+        Path map = FIXTURES.resolve("pair_map.pt");
+        try (TorchScriptPathDistance pd = new TorchScriptPathDistance(map, TorchScriptFeatureExtractor.Input.FLOAT,
+                false)) {
+            e = assertThrows(StyleGanInputException.class, () -> pd.distances(new float[32], new float[32], 2, 1, 4));
+            assertEquals("path-length network " + map + " returned shape (2, 1, 4, 4) for 2 pairs, expected [2] or "
+                    + "[2, 1, 1, 1] (one distance per pair)", e.getMessage());
+        }
+    }
+
+    @Test
+    void aNetworkThatRefusesTheInputConventionFailsOnItsFirstBatchNamingTheOption() {
+        Path uint8 = FIXTURES.resolve("uint8_only.pt");
+        StyleGanInputException e = assertThrows(StyleGanInputException.class, () -> new TorchScriptFeatureExtractor(
+                uint8, TorchScriptFeatureExtractor.Input.FLOAT, false, 1, 2));
+        assertTrue(e.getMessage().startsWith(uint8 + " failed on its first batch of float input ("), e.getMessage());
+        assertTrue(e.getMessage().endsWith("); if it takes another input, set --extractor-input (float, float255 or "
+                + "uint8)"), e.getMessage());
+        assertEquals(-1, e.getMessage().indexOf('\n'), e.getMessage());
+        try (AttributeClassifier ac = AttributeClassifier.torchScript(uint8, TorchScriptFeatureExtractor.Input.FLOAT255,
+                false)) {
+            e = assertThrows(StyleGanInputException.class, () -> ac.probabilities(new float[4], 1, 1, 2));
+            assertTrue(e.getMessage().contains("first batch of float255 input")
+                    && e.getMessage().contains("set --attributes-input"), e.getMessage());
+        }
+        try (TorchScriptFeatureExtractor fx = new TorchScriptFeatureExtractor(uint8,
+                TorchScriptFeatureExtractor.Input.UINT8, false, 1, 2)) {
+            // uint8 of {-1, -0.5, 0, 1} is {0, 64, 128, 255}; bitwise_not gives 255 - v
+            assertEquals((255 + 191 + 127 + 0) / 4f, fx.features(new float[] {-1, -0.5f, 0, 1}, 1, 1, 2)[0][0], 1e-6f);
+        }
+    }
+
+    @Test
+    void aForwardWithReturnFeaturesIsCalledWithTrue() {
+        Path file = FIXTURES.resolve("return_features.pt");
+        assertTrue(TorchScriptArchive.forwardSignature(file).endsWith("return_features: bool=False)"),
+                TorchScriptArchive.forwardSignature(file));
+        assertTrue(TorchScriptArchive.forwardHas(file, "return_features"));
+        assertTrue(!TorchScriptArchive.forwardHas(FIXTURES.resolve("mean_features.pt"), "return_features"));
+        assertTrue(!TorchScriptArchive.forwardHas(FIXTURES.resolve("not_torchscript.pt"), "return_features"));
+        float[] img = new float[2 * 2 * 16];
+        for (int i = 0; i < img.length; i++) {
+            img[i] = i;
+        }
+        try (TorchScriptFeatureExtractor fx = new TorchScriptFeatureExtractor(file,
+                TorchScriptFeatureExtractor.Input.FLOAT, false, 2, 4)) {
+            assertTrue(fx.returnsFeatures());
+            assertEquals(2, fx.dimension(), "the channel means of forward(x, True), not the 32 values of forward(x)");
+            float[][] f = fx.features(img, 2, 2, 4);
+            assertArrayEquals(new float[] {7.5f, 23.5f}, f[0], 1e-6f);
+            assertArrayEquals(new float[] {39.5f, 55.5f}, f[1], 1e-6f);
+            assertTrue(fx.id().endsWith(":float:return_features"), fx.id());
+        }
+        try (TorchScriptFeatureExtractor fx = new TorchScriptFeatureExtractor(FIXTURES.resolve("mean_features.pt"),
+                TorchScriptFeatureExtractor.Input.FLOAT, false, 2, 4)) {
+            assertTrue(!fx.returnsFeatures());
+        }
+    }
+
+    @Test
     void fidTellsRealDigitsFromARandomNetwork() {
         int n = 320;
         FeatureStatistics a = new FeatureStatistics(DigitClassifier.FEATURES);
@@ -388,8 +624,106 @@ class MetricsTest {
                 assertEquals(1, files.count());
             }
             double second = MetricsRunner.run(g, List.of("fid"), s, progress()).get("fid");
-            assertEquals(first, second, 1e-4 * first, "cached float32 statistics");
+            assertEquals(first, second, 0.0, "cached float64 statistics: the same FID to the last bit");
+            Path cache;
+            try (var files = java.nio.file.Files.list(tmp)) {
+                cache = files.findFirst().orElseThrow();
+            }
+            assertEquals(MetricsRunner.CACHE_FORMAT, org.stylegan4j.io.SafeTensors.readMetadata(cache).get("format"));
+            java.util.Map<String, org.stylegan4j.io.SafeTensors.Tensor> stale = Map.of(
+                    "mu", new org.stylegan4j.io.SafeTensors.Tensor(new long[] {256}, new float[256]),
+                    "sigma", new org.stylegan4j.io.SafeTensors.Tensor(new long[] {256, 256}, new float[256 * 256]));
+            org.stylegan4j.io.SafeTensors.write(cache, stale, Map.of("count", "300", "format",
+                    "stylegan4j-feature-statistics/1"));
+            assertEquals(first, MetricsRunner.run(g, List.of("fid"), s, progress()).get("fid"), 0.0,
+                    "a /1 file is stale: recomputed, not read");
+            assertEquals(MetricsRunner.CACHE_FORMAT, org.stylegan4j.io.SafeTensors.readMetadata(cache).get("format"));
         }
+    }
+
+    @Test
+    void realsAreAsManyAsGeneratedByDefaultOrAllOfTheData(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        for (int i = 0; i < 9; i++) {
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(32, 32,
+                    java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+            img.getRaster().setSample(i, i, 0, 200);
+            javax.imageio.ImageIO.write(img, "png", tmp.resolve("img" + i + ".png").toFile());
+        }
+        int[] seen = new int[1];
+        FeatureExtractor counting = new FeatureExtractor() {
+            @Override
+            public int dimension() {
+                return 2;
+            }
+
+            @Override
+            public String id() {
+                return "counting";
+            }
+
+            @Override
+            public float[][] features(float[] images, int n, int channels, int resolution) {
+                seen[0] += n;
+                float[][] f = new float[n][2];
+                for (int i = 0; i < n; i++) {
+                    f[i][0] = images[i * 1024];
+                    f[i][1] = i;
+                }
+                return f;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (Generator g = new Generator(ModelConfig.preset("small", 32), 1)) {
+            int[] expected = {4 + 4, 4 + 9, 4 + 6};
+            MetricsRunner.Settings[] settings = {
+                new MetricsRunner.Settings(4, 4, 1, tmp, null, false, false, counting, null, null),
+                new MetricsRunner.Settings(4, 4, 1, tmp, null, false, false, counting, null, null,
+                        MetricsRunner.ALL_REALS),
+                new MetricsRunner.Settings(4, 4, 1, tmp, null, false, false, counting, null, null, 6),
+            };
+            for (int k = 0; k < settings.length; k++) {
+                seen[0] = 0;
+                MetricsRunner.run(g, List.of("kid"), settings[k], progress());
+                assertEquals(expected[k], seen[0], "generated + real images through the extractor, case " + k);
+            }
+        }
+    }
+
+    @Test
+    void cachedStatisticsAreTheComputedOnesExactly(@org.junit.jupiter.api.io.TempDir Path tmp) {
+        FeatureStatistics stats = new FeatureStatistics(5);
+        stats.add(gaussianSet(40, 5, 0.1, 13));
+        FeatureExtractor fx = new FeatureExtractor() {
+            @Override
+            public int dimension() {
+                return 5;
+            }
+
+            @Override
+            public String id() {
+                return "five";
+            }
+
+            @Override
+            public float[][] features(float[] images, int n, int channels, int resolution) {
+                return new float[n][5];
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Path file = tmp.resolve("reals.safetensors");
+        MetricsRunner.writeCache(file, stats, new MetricsRunner.Settings(40, 10, 1, MNIST, tmp, false, false, fx, null,
+                null), fx);
+        FeatureStatistics read = MetricsRunner.readCache(file, 5);
+        assertArrayEquals(stats.mean(), read.mean(), 0.0);
+        assertArrayEquals(stats.covariance(), read.covariance(), 0.0);
+        assertEquals(40, read.count());
+        assertTrue(stats.covariance()[1] != (float) stats.covariance()[1], "the covariance needs more than float32");
     }
 
     @Test
