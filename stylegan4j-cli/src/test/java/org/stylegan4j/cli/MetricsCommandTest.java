@@ -22,7 +22,7 @@ class MetricsCommandTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String MNIST = "../data/mnist32.zip";
-    private static final Path FIXTURES = Path.of("..", "stylegan4j-core", "src", "test", "resources", "org",
+    static final Path FIXTURES = Path.of("..", "stylegan4j-core", "src", "test", "resources", "org",
             "stylegan4j", "metrics");
 
     @TempDir
@@ -134,8 +134,8 @@ class MetricsCommandTest {
         assertTrue(r.err().strip().matches("error: .*model.pt is not a TorchScript file.*"), r.err());
         r = CliTest.run("metrics", "--random-init", "--preset", "small", "--resolution", "32", "--data", MNIST);
         assertEquals(2, r.exit());
-        assertEquals("error: fid and kid need a feature network: pass --extractor FILE (TorchScript, e.g. Inception-v3) "
-                + "or --extractor digits (the bundled classifier, for 32x32 digits)", r.err().strip());
+        assertEquals("error: fid and kid need a feature network: pass --extractor FILE (TorchScript) or --extractor "
+                + "digits (the bundled digit networks, for 32x32 grayscale images)", r.err().strip());
         r = CliTest.run("metrics", "--random-init", "--preset", "small", "--resolution", "16", "--metrics", "ppl_wend",
                 "--ppl-network", "digits");
         assertEquals(2, r.exit());

@@ -154,10 +154,12 @@ class TrainCommandTest {
             {"--lr", "0.003"}, {"--pack", "2"}, {"--preset", "small"}, {"--config", first.resolve("config.json").toString()},
         };
         String[] expected = {
-            "error: --resume continues a run with its own config; only --kimg and --minutes may change it (given: "
+            "error: --resume continues a run with its own config; only --kimg, --minutes and the metrics options may change "
+                    + "it (given: "
                     + "lrBase: 0.002 -> 0.003); to change more, start a new run with --config "
                     + first.resolve("config.json"),
-            "error: --resume continues a run with its own config; only --kimg and --minutes may change it (given: "
+            "error: --resume continues a run with its own config; only --kimg, --minutes and the metrics options may change "
+                    + "it (given: "
                     + "model.discriminator.pack: 1 -> 2); to change more, start a new run with --config "
                     + first.resolve("config.json"),
             "error: --resume continues a run with its own config; --preset and --config start new runs",
@@ -171,6 +173,17 @@ class TrainCommandTest {
             assertEquals(expected[i], e.toString().trim());
         }
         assertEquals(3, losses(first).size(), "a refused resume trains nothing");
+
+        // the metrics during training may change on resume: they do not change what the run computes
+        assertEquals(0, run(err, "train", "--data", data.toString(), "--resume", first.toString(), "--kimg", "0.064",
+                "--metrics", "fid,kid", "--metrics-every", "1", "--metrics-num", "8", "--extractor",
+                MetricsCommandTest.FIXTURES.resolve("mean_features.pt").toString()), err.toString());
+        List<String> measured = Files.readAllLines(first.resolve("metrics.jsonl"));
+        assertEquals(1, measured.size(), "tick 4, the last of the run");
+        JsonNode row = JSON.readTree(measured.get(0));
+        assertEquals(0.064, row.get("kimg").asDouble(), 1e-12);
+        assertTrue(row.get("fid").asDouble() >= 0 && row.get("kid").isNumber(), row.toString());
+        assertTrue(Files.size(first.resolve("metrics.png")) > 0);
 
         StringWriter both = new StringWriter();
         assertEquals(2, run(both, "train", "--data", data.toString(), "--config", first.resolve("config.json").toString(),
@@ -219,6 +232,15 @@ class TrainCommandTest {
             {"train", "--data", data.toString(), "--outdir", tmp.resolve("o20").toString(), "--batch", "8", "--batch-round", "3"},
             {"train", "--data", data.toString(), "--outdir", tmp.resolve("o21").toString(), "--device", "tpu"},
             {"train", "--data", data.toString(), "--outdir", tmp.resolve("o22").toString(), "--device", "gpu"},
+            {"train", "--data", data.toString(), "--outdir", tmp.resolve("o24").toString(), "--metrics", "fid,fjd"},
+            {"train", "--data", data.toString(), "--outdir", tmp.resolve("o25").toString(), "--metrics", "fid"},
+            {"train", "--data", data.toString(), "--outdir", tmp.resolve("o26").toString(), "--metrics", "fid",
+                "--extractor", "digits"},
+            {"train", "--data", data.toString(), "--outdir", tmp.resolve("o27").toString(), "--metrics", "fid",
+                "--extractor", tmp.resolve("missing.pt").toString()},
+            {"train", "--data", data.toString(), "--outdir", tmp.resolve("o28").toString(), "--metrics-every", "0"},
+            {"train", "--data", data.toString(), "--outdir", tmp.resolve("o29").toString(), "--metrics", "ppl_wend",
+                "--ppl-network", "digits", "--extractor-input", "int4"},
         };
         for (String[] args : cases) {
             StringWriter err = new StringWriter();
@@ -228,7 +250,7 @@ class TrainCommandTest {
             assertTrue(text.startsWith("error: "), text);
         }
         for (String refused : new String[] {"o2", "o6", "o7", "o8", "o9", "o10", "o11", "o12", "o13", "o14", "o15", "o16", "o17",
-            "o18", "o19", "o20", "o21", "o22", "o23"}) {
+            "o18", "o19", "o20", "o21", "o22", "o23", "o24", "o25", "o26", "o27", "o28", "o29"}) {
             assertTrue(Files.notExists(tmp.resolve(refused)), "a refused run must not create its directory");
         }
     }

@@ -87,7 +87,7 @@ public final class TrainingMetrics implements TrainingListener {
 
     @Override
     public void onTick(TrainingLoop loop, TickStats stats) throws IOException {
-        if (networks != null && stats.tick() % config.everyTicks() == 0) {
+        if (stats.tick() % config.everyTicks() == 0) {
             measure(loop, stats.tick());
         }
     }
@@ -95,7 +95,7 @@ public final class TrainingMetrics implements TrainingListener {
     @Override
     public void onSnapshot(TrainingLoop loop, Path file) {
         boolean finished = loop.state().nimg() >= loop.config().totalKimg() * 1000;
-        if (networks != null && finished && measuredNimg != loop.state().nimg()) {
+        if (finished) {
             try {
                 measure(loop, loop.state().tick());
             } catch (IOException e) {
@@ -112,7 +112,11 @@ public final class TrainingMetrics implements TrainingListener {
         }
     }
 
+    /** Measures G_ema as it is now, unless the metrics are off or this position was measured already. */
     private void measure(TrainingLoop loop, long tick) throws IOException {
+        if (networks == null || measuredNimg == loop.state().nimg()) {
+            return;
+        }
         measuredNimg = loop.state().nimg();
         long started = System.nanoTime();
         Map<String, Double> results;

@@ -2,6 +2,7 @@ package org.stylegan4j.train;
 
 import org.junit.jupiter.api.Test;
 import org.stylegan4j.StyleGanInputException;
+import org.stylegan4j.metrics.MetricNetworks;
 import org.stylegan4j.model.DiscriminatorConfig;
 import org.stylegan4j.model.ModelConfig;
 
@@ -45,7 +46,48 @@ class TrainingConfigTest {
         assertTrue(old.contains("\"pack\" : 2") && !old.contains("discriminator"), old);
         TrainingConfig read = TrainingConfig.fromJson(old, "config-0.1.json");
         assertEquals(new DiscriminatorConfig(32, 1, 2), read.model().discriminator());
-        assertEquals(SMALL, read);
+        // that run measured no metrics during training; today's preset measures the digit classifier's FID
+        assertEquals(MetricsConfig.NONE, read.metrics());
+        assertEquals(SMALL.toBuilder().metrics(MetricsConfig.NONE).build(), read);
+    }
+
+    @Test
+    void theSmallPresetMeasuresTheDigitFidOnDigitSizedDataOnly() {
+        MetricsConfig digits = SMALL.metrics();
+        assertEquals(List.of("fid"), digits.metrics());
+        assertEquals(10, digits.everyTicks());
+        assertEquals(1000, digits.num());
+        assertEquals(MetricNetworks.DIGITS, digits.features().network());
+        TrainingConfig colour = TrainingConfig.preset("small", ModelConfig.preset("small", 64).withChannels(3));
+        assertEquals(MetricsConfig.NONE, colour.metrics());
+        assertEquals(MetricsConfig.NONE, TrainingConfig.preset("ffhq", ModelConfig.preset("ffhq", 1024)).metrics());
+        TrainingConfig measured = SMALL.toBuilder().metrics(digits.withMetrics(List.of("ls", "fid", "fid"))
+                .withEveryTicks(3)).build();
+        assertEquals(List.of("fid", "ls"), measured.metrics().metrics(), "computation order, no repeats");
+        assertEquals(measured, TrainingConfig.fromJson(measured.toJson(), "test"));
+        assertEquals(List.of("metrics.metrics: [\"fid\"] -> [\"fid\",\"ls\"]", "metrics.everyTicks: 10 -> 3"),
+                SMALL.differences(measured));
+    }
+
+    @Test
+    void badMetricsSettingsAreOneLineNamingTheOption() {
+        MetricsConfig digits = SMALL.metrics();
+        assertEquals("metrics.everyTicks (--metrics-every) must be at least 1, got 0", assertThrows(
+                StyleGanInputException.class, () -> SMALL.toBuilder().metrics(digits.withEveryTicks(0)).build())
+                .getMessage());
+        assertEquals("metrics.num (--metrics-num) must be between 2 and 200000, got 1", assertThrows(
+                StyleGanInputException.class, () -> SMALL.toBuilder().metrics(digits.withNum(1)).build()).getMessage());
+        assertEquals("unknown metric 'fjd' (known: fid, kid, ppl_zfull, ppl_wfull, ppl_zend, ppl_wend, ls)",
+                assertThrows(StyleGanInputException.class, () -> digits.withMetrics(List.of("fjd"))).getMessage());
+        assertEquals("perceptual path length needs a distance network: pass --ppl-network FILE (TorchScript) or "
+                + "--ppl-network digits (the bundled digit networks, for 32x32 grayscale images)",
+                assertThrows(StyleGanInputException.class, () -> digits.withMetrics(List.of("ppl_wend"))
+                        .checkNetworks(1, 32)).getMessage());
+        assertEquals("--extractor digits needs a 32x32 grayscale network; this one makes 64x64 images with 3 channel(s)",
+                assertThrows(StyleGanInputException.class, () -> digits.checkNetworks(3, 64)).getMessage());
+        assertEquals("--extractor missing.pt: no such file", assertThrows(StyleGanInputException.class,
+                () -> digits.withNetworks(new MetricNetworks.Choice("missing.pt", "uint8"), null, null, false)
+                        .checkNetworks(3, 64)).getMessage());
     }
 
     @Test
