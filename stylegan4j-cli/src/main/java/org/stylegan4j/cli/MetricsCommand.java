@@ -123,11 +123,6 @@ public final class MetricsCommand implements Callable<Integer> {
             throw new StyleGanInputException("--batch must be between 1 and 4096, got " + batch);
         }
         reals(2);
-        ModelConfig config = network.config();
-        if (config != null) {
-            MetricNetworks.check(names, networks.features(null), networks.ppl(null), networks.attributes(null),
-                    config.numChannels(), config.resolution());
-        }
         crops(3, 1024, new LinkedHashMap<>());
         mirrorsReals(new LinkedHashMap<>());
         if ((names.contains("fid") || names.contains("kid")) && data == null) {
@@ -135,6 +130,11 @@ public final class MetricsCommand implements Callable<Integer> {
         }
         if (data != null && !Files.exists(data)) {
             throw new StyleGanInputException(data + ": no such file or folder");
+        }
+        ModelConfig config = network.config();
+        if (config != null) {
+            MetricNetworks.check(names, networks.features(null), networks.ppl(null), networks.attributes(null),
+                    config.numChannels(), config.resolution());
         }
     }
 
