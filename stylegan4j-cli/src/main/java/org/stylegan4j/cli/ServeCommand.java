@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +50,9 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ExplorerServer.Options options = new ExplorerServer.Options(workers, queue, Duration.ofSeconds(60), 256,
                 ExplorerServer.DEFAULT_HEADER_TIMEOUT, allowedHosts);
-        try (Generator g = network.load(); ExplorerServer server = ExplorerServer.start(g, host, port, options)) {
+        Path net = network.source.network;
+        Path runDir = net == null ? null : net.toAbsolutePath().getParent();
+        try (Generator g = network.load(); ExplorerServer server = ExplorerServer.start(g, runDir, host, port, options)) {
             PrintWriter out = spec.commandLine().getOut();
             out.printf("stylegan4j explorer: %s  (%dx%d network; Ctrl-C to stop)%n", server.url(),
                     g.config().resolution(), g.config().resolution());

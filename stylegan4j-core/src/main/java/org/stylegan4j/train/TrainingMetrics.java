@@ -47,6 +47,8 @@ public final class TrainingMetrics implements TrainingListener {
     /** Seed of the metrics' draws: the {@code metrics} command's default, so that both give the same numbers. */
     static final long SEED = 0;
 
+    /** Largest {@code metrics.jsonl} {@link #read} reads (about 50k measurements). */
+    private static final long MAX_READ_BYTES = 16 << 20;
     private static final int BATCH = 32;
     private static final Logger LOG = LoggerFactory.getLogger(TrainingMetrics.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -192,7 +194,7 @@ public final class TrainingMetrics implements TrainingListener {
 
     /**
      * The measurements of a run during training, in order (lines without {@code kimg}, from the {@code metrics}
-     * command, and unreadable lines are skipped).
+     * command, and unreadable lines are skipped; a file over 16 MiB is not read).
      *
      * @param runDir run directory
      * @return the rows (none when there is no file)
@@ -200,10 +202,10 @@ public final class TrainingMetrics implements TrainingListener {
     public static List<Row> read(Path runDir) {
         Path file = runDir.resolve(FILE);
         List<Row> out = new ArrayList<>();
-        if (!Files.isRegularFile(file)) {
-            return out;
-        }
         try {
+            if (!Files.isRegularFile(file) || Files.size(file) > MAX_READ_BYTES) {
+                return out;
+            }
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 JsonNode n = parse(line);
                 if (n != null && n.has("kimg")) {

@@ -28,12 +28,14 @@ import org.stylegan4j.model.Generator;
 import org.stylegan4j.model.ModelConfig;
 import org.stylegan4j.model.Noise;
 import org.stylegan4j.model.Seeds;
+import org.stylegan4j.train.TrainingMetrics;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -161,6 +163,22 @@ public final class ExplorerServer implements AutoCloseable {
      * @throws StyleGanInputException when the address cannot be bound
      */
     public static ExplorerServer start(Generator generator, String host, int port, Options options) {
+        return start(generator, null, host, port, options);
+    }
+
+    /**
+     * Starts a server whose {@code /api/info} also reports the last metrics measured during the network's training
+     * run ({@code metrics.jsonl} of its run directory, read at start).
+     *
+     * @param generator the network (the caller closes it after {@link #stop()})
+     * @param runDir the training run the network comes from (null: none)
+     * @param host address to bind, e.g. 127.0.0.1
+     * @param port port, 0 for any free port
+     * @param options pool and limits
+     * @return the running server
+     * @throws StyleGanInputException when the address cannot be bound
+     */
+    public static ExplorerServer start(Generator generator, Path runDir, String host, int port, Options options) {
         if (port < 0 || port > 65535) {
             throw new StyleGanInputException("port must be between 0 and 65535, got " + port);
         }
@@ -186,7 +204,9 @@ public final class ExplorerServer implements AutoCloseable {
         if (!host.equals("0.0.0.0") && !host.equals("::") && !host.isEmpty()) {
             hosts.add(hostName(host));
         }
-        server.setHandler(new ApiHandler(generator, pool, options.timeout(), Set.copyOf(hosts)));
+        Map<String, Object> info = info(generator.config());
+        info.put("metrics", runDir == null ? null : lastMetrics(runDir));
+        server.setHandler(new ApiHandler(generator, info, pool, options.timeout(), Set.copyOf(hosts)));
         server.setErrorHandler(new JsonErrorHandler());
         ExplorerServer explorer = new ExplorerServer(server, connector, pool, host);
         try {
@@ -243,13 +263,14 @@ public final class ExplorerServer implements AutoCloseable {
         private final Map<String, byte[]> statics = new LinkedHashMap<>();
         private final Set<String> allowedHosts;
 
-        ApiHandler(Generator generator, InferencePool pool, Duration timeout, Set<String> allowedHosts) {
+        ApiHandler(Generator generator, Map<String, Object> info, InferencePool pool, Duration timeout,
+                   Set<String> allowedHosts) {
             this.allowedHosts = allowedHosts;
             this.renderer = new Renderer(generator);
             this.pool = pool;
             this.timeout = timeout;
             this.numLayers = generator.config().numLayers();
-            this.info = json(info(generator.config()));
+            this.info = json(info);
             for (String name : Set.copyOf(STATIC_FILES.values())) {
                 statics.put(name, resource(name));
             }
@@ -473,6 +494,22 @@ public final class ExplorerServer implements AutoCloseable {
                 "noise", "const", "space", "z"));
         out.put("limits", Map.of("seedMax", Seeds.MAX, "psiMin", -ImageRequest.MAX_ABS_PSI, "psiMax", ImageRequest.MAX_ABS_PSI,
                 "noiseStrengthMax", ImageRequest.MAX_NOISE_STRENGTH));
+        return out;
+    }
+
+    /**
+     * @param runDir a training run directory
+     * @return its last measurement during training ({@code kimg} and each metric), or null when it has none
+     */
+    static Map<String, Object> lastMetrics(Path runDir) {
+        List<TrainingMetrics.Row> rows = TrainingMetrics.read(runDir);
+        if (rows.isEmpty()) {
+            return null;
+        }
+        TrainingMetrics.Row last = rows.get(rows.size() - 1);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("kimg", last.kimg());
+        out.putAll(last.values());
         return out;
     }
 

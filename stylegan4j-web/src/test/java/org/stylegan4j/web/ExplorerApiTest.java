@@ -87,6 +87,20 @@ class ExplorerApiTest {
     }
 
     @Test
+    void infoReportsTheLastMetricsOfTheNetworksTrainingRun(@org.junit.jupiter.api.io.TempDir java.nio.file.Path run)
+            throws IOException {
+        assertTrue(new ObjectMapper().readTree(RawHttp.get(server.port(), "/api/info").body()).get("metrics").isNull());
+        java.nio.file.Files.writeString(run.resolve("metrics.jsonl"), "{\"tick\":10,\"kimg\":40.0,\"fid\":30.5}\n"
+                + "{\"network\":\"n.safetensors\",\"fid\":3.0}\n{\"tick\":20,\"kimg\":80.0,\"fid\":12.25,\"kid\":0.5}\n");
+        try (ExplorerServer withRun = ExplorerServer.start(generator, run, "127.0.0.1", 0, ExplorerServer.Options.defaults())) {
+            JsonNode metrics = new ObjectMapper().readTree(RawHttp.get(withRun.port(), "/api/info").body()).get("metrics");
+            assertEquals(80.0, metrics.get("kimg").asDouble());
+            assertEquals(12.25, metrics.get("fid").asDouble());
+            assertEquals(0.5, metrics.get("kid").asDouble());
+        }
+    }
+
+    @Test
     void generateIsAPngOfTheNetworkSizeAndDeterministic() throws IOException {
         byte[] a = png("/api/generate?seed=42&psi=0.7");
         BufferedImage image = decode(a);

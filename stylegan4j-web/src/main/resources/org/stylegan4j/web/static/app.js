@@ -136,7 +136,10 @@
 
   function setup(info) {
     state.info = info;
-    $('network').textContent = info.resolution + 'x' + info.resolution + ', ' + info.numLayers + ' layers, preset ' + info.preset;
+    const measured = info.metrics ? Object.entries(info.metrics).filter(([name]) => name !== 'kimg')
+      .map(([name, value]) => name.toUpperCase() + ' ' + Number(value).toPrecision(4)).join(', ') : '';
+    $('network').textContent = info.resolution + 'x' + info.resolution + ', ' + info.numLayers + ' layers, preset '
+      + info.preset + (measured ? ' | ' + measured + ' at ' + info.metrics.kimg.toFixed(0) + ' kimg' : '');
     $('cutoff').max = String(info.numLayers);
     $('cutoff').value = String(info.defaults.cutoff);
     $('cutoffValue').textContent = String(info.defaults.cutoff);
