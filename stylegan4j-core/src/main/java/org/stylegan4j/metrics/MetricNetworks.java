@@ -1,10 +1,6 @@
 package org.stylegan4j.metrics;
 
 import org.stylegan4j.StyleGanInputException;
-import org.stylegan4j.digits.DigitAttributes;
-import org.stylegan4j.digits.DigitClassifier;
-import org.stylegan4j.digits.DigitFeatures;
-import org.stylegan4j.digits.DigitPerceptualDistance;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,12 +8,14 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
 
 /**
  * The networks the paper's metrics (section 4) measure with, each chosen by name, never guessed from the generator:
  * the feature network of FID and KID, the distance network of perceptual path length and the attribute classifiers
- * of linear separability. A name is a TorchScript file, or {@value #DIGITS} for the bundled digit classifier's
- * networks (32x32 grayscale generators only).
+ * of linear separability. A name is a TorchScript file, or the name of networks shipped with stylegan4j
+ * ({@link BundledMetricNetworks}: {@value #DIGITS}, the digit classifier's networks for 32x32 grayscale generators).
  *
  * @param extractor features for FID and KID (null when no requested metric uses it)
  * @param pathDistance distance for PPL (null when unused)
@@ -27,13 +25,13 @@ import java.util.Map;
 public record MetricNetworks(FeatureExtractor extractor, PathDistance pathDistance, AttributeClassifier attributes,
                              Map<String, String> described) implements AutoCloseable {
 
-    /** The name that chooses the bundled digit networks. */
+    /** The name of the bundled digit networks. */
     public static final String DIGITS = "digits";
 
     /**
      * One network choice.
      *
-     * @param network a TorchScript file or {@value #DIGITS} (null: none chosen)
+     * @param network a TorchScript file or the name of bundled networks, e.g. {@value #DIGITS} (null: none chosen)
      * @param input the input convention of a TorchScript file: {@code float}, {@code float255} or {@code uint8}
      */
     public record Choice(String network, String input) {
@@ -50,8 +48,8 @@ public record MetricNetworks(FeatureExtractor extractor, PathDistance pathDistan
     }
 
     /**
-     * Checks the choices the metrics need without loading anything: each is given, an existing file or
-     * {@value #DIGITS} on a generator the digit networks fit, with a known input convention.
+     * Checks the choices the metrics need without loading anything: each is given, an existing file or bundled
+     * networks that take the generator's images, with a known input convention.
      *
      * @param metrics metric names ({@link MetricsRunner#parse})
      * @param features choice for fid and kid
@@ -76,13 +74,16 @@ public record MetricNetworks(FeatureExtractor extractor, PathDistance pathDistan
 
     private static void checkOne(Choice c, String option, String need, int channels, int resolution) {
         if (c == null || c.network() == null) {
-            throw new StyleGanInputException(need + ": pass " + option + " FILE (TorchScript) or " + option + " "
-                    + DIGITS + " (the bundled digit networks, for 32x32 grayscale images)");
+            StringBuilder named = new StringBuilder();
+            ServiceLoader.load(BundledMetricNetworks.class).forEach(b -> named.append(" or ").append(option).append(' ')
+                    .append(b.name()).append(" (").append(b.description()).append(')'));
+            throw new StyleGanInputException(need + ": pass " + option + " FILE (TorchScript)" + named);
         }
-        if (DIGITS.equals(c.network())) {
-            if (channels != 1 || resolution != DigitClassifier.RESOLUTION) {
-                throw new StyleGanInputException(option + " " + DIGITS + " needs a 32x32 grayscale network; this one "
-                        + "makes " + resolution + "x" + resolution + " images with " + channels + " channel(s)");
+        Optional<BundledMetricNetworks> bundled = bundled(c.network());
+        if (bundled.isPresent()) {
+            if (!bundled.get().fits(channels, resolution)) {
+                throw new StyleGanInputException(option + " " + c.network() + " needs " + bundled.get().fitsDescription()
+                        + "; this one makes " + resolution + "x" + resolution + " images with " + channels + " channel(s)");
             }
             return;
         }
@@ -125,11 +126,25 @@ public record MetricNetworks(FeatureExtractor extractor, PathDistance pathDistan
         }
     }
 
+    /**
+     * @param name a network choice
+     * @return the bundled networks of that name, if there are
+     */
+    public static Optional<BundledMetricNetworks> bundled(String name) {
+        for (BundledMetricNetworks b : ServiceLoader.load(BundledMetricNetworks.class)) {
+            if (b.name().equals(name)) {
+                return Optional.of(b);
+            }
+        }
+        return Optional.empty();
+    }
+
     private static FeatureExtractor extractor(Choice c, boolean rgb, int channels, int resolution,
                                               Map<String, String> described) {
-        if (DIGITS.equals(c.network())) {
-            described.put("features", "digits (the bundled classifier's 256 features)");
-            return new DigitFeatures();
+        Optional<BundledMetricNetworks> bundled = bundled(c.network());
+        if (bundled.isPresent()) {
+            described.put("features", bundled.get().describe("features"));
+            return bundled.get().extractor();
         }
         TorchScriptFeatureExtractor fx = new TorchScriptFeatureExtractor(Path.of(c.network()), c.inputMode(), rgb,
                 channels, resolution);
@@ -139,18 +154,20 @@ public record MetricNetworks(FeatureExtractor extractor, PathDistance pathDistan
     }
 
     private static PathDistance pathDistance(Choice c, boolean rgb, Map<String, String> described) {
-        if (DIGITS.equals(c.network())) {
-            described.put("ppl", "digits (LPIPS-style distance on the bundled classifier's features)");
-            return new DigitPerceptualDistance();
+        Optional<BundledMetricNetworks> bundled = bundled(c.network());
+        if (bundled.isPresent()) {
+            described.put("ppl", bundled.get().describe("ppl"));
+            return bundled.get().pathDistance();
         }
         described.put("ppl", c.network() + " (" + c.inputMode().label() + " input)");
         return new TorchScriptPathDistance(Path.of(c.network()), c.inputMode(), rgb);
     }
 
     private static AttributeClassifier attributes(Choice c, boolean rgb, Map<String, String> described) {
-        if (DIGITS.equals(c.network())) {
-            described.put("attributes", "digits (ten one-vs-rest 'is a k' from the bundled classifier)");
-            return new DigitAttributes(DigitClassifier.bundled());
+        Optional<BundledMetricNetworks> bundled = bundled(c.network());
+        if (bundled.isPresent()) {
+            described.put("attributes", bundled.get().describe("attributes"));
+            return bundled.get().attributes();
         }
         described.put("attributes", c.network() + " (" + c.inputMode().label() + " input)");
         return AttributeClassifier.torchScript(Path.of(c.network()), c.inputMode(), rgb);

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.stylegan4j.StyleGanInputException;
-import org.stylegan4j.digits.DigitClassifier;
+import org.stylegan4j.metrics.MetricNetworks;
 import org.stylegan4j.model.DiscriminatorConfig;
 import org.stylegan4j.model.ModelConfig;
 
@@ -191,9 +191,10 @@ public record TrainingConfig(
         }
     }
 
-    /** Whether the bundled digit classifier's networks fit the model's images (32x32 grayscale). */
+    /** Whether the bundled digit networks take the model's images (32x32 grayscale). */
     private static boolean digitsData(ModelConfig model) {
-        return model.numChannels() == 1 && model.resolution() == DigitClassifier.RESOLUTION;
+        return MetricNetworks.bundled(MetricNetworks.DIGITS).map(d -> d.fits(model.numChannels(), model.resolution()))
+                .orElse(false);
     }
 
     /** @return a builder holding this config's values */
