@@ -8,6 +8,7 @@ import org.stylegan4j.metrics.MetricNetworks;
 import org.stylegan4j.metrics.MetricsRunner;
 import org.stylegan4j.model.Generator;
 import org.stylegan4j.model.ModelConfig;
+import org.stylegan4j.train.TrainingMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -259,10 +260,10 @@ public final class MetricsCommand implements Callable<Integer> {
         out.flush();
         Path runDir = network.source.network == null ? null : network.source.network.toAbsolutePath().getParent();
         if (runDir != null && Files.isRegularFile(runDir.resolve("config.json")) && Files.isRegularFile(runDir.resolve("log.jsonl"))) {
-            Files.writeString(runDir.resolve("metrics.jsonl"), mapper.writeValueAsString(o) + "\n", StandardCharsets.UTF_8,
+            Files.writeString(runDir.resolve(TrainingMetrics.FILE), mapper.writeValueAsString(o) + "\n", StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             if (!json) {
-                out.println("appended to " + runDir.resolve("metrics.jsonl"));
+                out.println("appended to " + runDir.resolve(TrainingMetrics.FILE));
                 out.flush();
             }
         }

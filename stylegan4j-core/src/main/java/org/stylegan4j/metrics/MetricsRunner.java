@@ -208,35 +208,50 @@ public final class MetricsRunner {
             List<float[]> fakeFeatures = new ArrayList<>();
             progress.start("fakes", s.num());
             generateFeatures(g, fx, s, fakeStats, kid ? fakeFeatures : null, progress);
-            Path cache = s.cacheDir() == null || kid ? null : cacheFile(s, fx, reals);
-            String memoKey = fx.id() + "|" + reals + "|" + s.seed() + (s.mirrorReals() ? "|mirrored" : "");
-            FeatureStatistics realStats = kid ? null : memo.get(memoKey);
-            if (realStats == null && cache != null) {
-                realStats = readCache(cache, fx.dimension());
-            }
-            List<float[]> realFeatures = new ArrayList<>();
-            if (realStats == null) {
-                realStats = new FeatureStatistics(fx.dimension());
-                progress.start("reals", reals);
-                realFeatures(data, fx, reals, s, realStats, kid ? realFeatures : null, progress);
-                if (cache != null) {
-                    writeCache(cache, realStats, s, fx);
-                }
-            } else if (!memo.containsKey(memoKey)) {
-                LOG.info("real-image statistics from the cache {}", cache);
-            }
-            if (!kid) {
-                memo.put(memoKey, realStats);
-            }
+            Reals r = reals(data, fx, reals, s, kid, memo, progress);
             if (metrics.contains("fid")) {
-                out.put("fid", FrechetInceptionDistance.between(fakeStats, realStats));
+                out.put("fid", FrechetInceptionDistance.between(fakeStats, r.stats()));
             }
             if (kid) {
                 out.put("kid", KernelInceptionDistance.between(fakeFeatures.toArray(new float[0][]),
-                        realFeatures.toArray(new float[0][]), KernelInceptionDistance.SUBSETS,
+                        r.features().toArray(new float[0][]), KernelInceptionDistance.SUBSETS,
                         KernelInceptionDistance.SUBSET_SIZE, s.seed()));
             }
         }
+    }
+
+    /** The real images' statistics, and their features when KID needs them. */
+    private record Reals(FeatureStatistics stats, List<float[]> features) {
+    }
+
+    /**
+     * The real side of FID and KID: FID's statistics from the memo of earlier calls or the cache when there are (KID
+     * needs every feature, so it always computes them), else computed and stored in both.
+     */
+    private static Reals reals(ImageDataset data, FeatureExtractor fx, int reals, Settings s, boolean kid,
+                               Map<String, FeatureStatistics> memo, Progress progress) {
+        Path cache = s.cacheDir() == null || kid ? null : cacheFile(s, fx, reals);
+        String memoKey = fx.id() + "|" + reals + "|" + s.seed() + (s.mirrorReals() ? "|mirrored" : "");
+        FeatureStatistics stats = kid ? null : memo.get(memoKey);
+        if (stats == null && cache != null) {
+            stats = readCache(cache, fx.dimension());
+            if (stats != null) {
+                LOG.info("real-image statistics from the cache {}", cache);
+            }
+        }
+        List<float[]> features = new ArrayList<>();
+        if (stats == null) {
+            stats = new FeatureStatistics(fx.dimension());
+            progress.start("reals", reals);
+            realFeatures(data, fx, reals, s, stats, kid ? features : null, progress);
+            if (cache != null) {
+                writeCache(cache, stats, s, fx);
+            }
+        }
+        if (!kid) {
+            memo.put(memoKey, stats);
+        }
+        return new Reals(stats, features);
     }
 
     private static void generateFeatures(Generator g, FeatureExtractor fx, Settings s, FeatureStatistics stats,
