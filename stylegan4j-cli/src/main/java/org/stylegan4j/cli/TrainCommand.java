@@ -163,10 +163,11 @@ public final class TrainCommand implements Callable<Integer> {
     String metricsList;
 
     @Option(names = "--metrics-every", paramLabel = "TICKS", description = "Ticks between measurements of --metrics "
-            + "(the final network is measured too; default 5).")
+            + "(the final network is measured too; default 5, the small preset's fid 10).")
     Integer metricsEvery;
 
-    @Option(names = "--metrics-num", description = "Samples per measurement of --metrics (default 2000).")
+    @Option(names = "--metrics-num", description = "Samples per measurement of --metrics (default 2000, the small "
+            + "preset's fid 1000).")
     Integer metricsNum;
 
     @Mixin
@@ -360,7 +361,8 @@ public final class TrainCommand implements Callable<Integer> {
         List<String> changed = stored.differences(requested);
         if (!changed.isEmpty() || "auto".equalsIgnoreCase(batchRound)) {
             throw new StyleGanInputException("--resume continues a run with its own config; only --kimg, --minutes "
-                    + "and the metrics options may change it" + (changed.isEmpty() ? "" : " (given: " + String.join(", ", changed) + ")")
+                    + "and the metrics options may change it"
+                    + (changed.isEmpty() ? "" : " (given: " + String.join(", ", changed) + ")")
                     + "; to change more, start a new run with --config " + resume.resolve(TrainingLoop.CONFIG_FILE));
         }
         return found;

@@ -1,6 +1,7 @@
 package org.stylegan4j.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -79,12 +80,13 @@ public final class Conv2d {
         long extraIn = padding(in);
         long extraOut = padding(out);
         NDArray k = w;
+        NDManager scope = x.getManager();
         if (extraIn > 0) {
-            x = x.pad(new Shape(0, 0, 0, 0, 0, extraIn), 0);
-            k = k.pad(new Shape(0, 0, 0, 0, 0, extraIn), 0);
+            x = withZeroChannels(x, 1, extraIn, scope);
+            k = withZeroChannels(k, 1, extraIn, scope);
         }
         if (extraOut > 0) {
-            k = k.pad(new Shape(0, 0, 0, 0, 0, 0, 0, extraOut), 0);
+            k = withZeroChannels(k, 0, extraOut, scope);
         }
         boolean pair = belowOneDnnThreshold(x, k);
         if (pair) {
@@ -96,6 +98,24 @@ public final class Conv2d {
             y = y.get("0:1");
         }
         return extraOut > 0 ? y.get(":, 0:" + out) : y;
+    }
+
+    /**
+     * {@code a} with {@code extra} zero slices appended along {@code axis}, attached to the input's scope: a padded
+     * copy of a long-lived kernel (the digit classifier's) would otherwise stay in the kernel's manager for as long
+     * as the network lives, one copy per call.
+     */
+    private static NDArray withZeroChannels(NDArray a, int axis, long extra, NDManager scope) {
+        NDArray padded = a.pad(new Shape(axisPadding(a.getShape().dimension(), axis, extra)), 0);
+        padded.attach(scope);
+        return padded;
+    }
+
+    /** DJL's pad widths (last axis first, before and after) that append {@code extra} along {@code axis}. */
+    private static long[] axisPadding(int dims, int axis, long extra) {
+        long[] widths = new long[2 * (dims - axis)];
+        widths[widths.length - 1] = extra;
+        return widths;
     }
 
     /**
