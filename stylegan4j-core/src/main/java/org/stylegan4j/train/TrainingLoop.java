@@ -378,6 +378,7 @@ public final class TrainingLoop implements AutoCloseable {
             long tickStartNanos = System.nanoTime();
             ResidentMemory.resetPeak();
             boolean finished = false;
+            boolean trained = false;
             while (true) {
                 if (state.nimg() >= config.totalKimg() * 1000) {
                     finished = true;
@@ -386,6 +387,7 @@ public final class TrainingLoop implements AutoCloseable {
                 if (System.nanoTime() >= deadline || stopRequested.getAsBoolean()) {
                     break;
                 }
+                trained = true;
                 StepResult r = step(manager);
                 acc.add(r);
                 double seconds = secondsAtStart + (System.nanoTime() - start) / 1e9;
@@ -404,7 +406,12 @@ public final class TrainingLoop implements AutoCloseable {
                     ResidentMemory.resetPeak();
                 }
             }
-            snapshot();
+            if (trained || lastSnapshot == null) {
+                snapshot();
+            } else if (finished) {
+                LOG.info("{} has trained its {} kimg already; pass a larger --kimg to train longer", runDir,
+                        config.totalKimg());
+            }
             return new Result(state, lastSnapshot, finished);
         }
     }

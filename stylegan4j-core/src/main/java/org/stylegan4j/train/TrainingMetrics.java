@@ -77,6 +77,8 @@ public final class TrainingMetrics implements TrainingListener {
         }
         keepUpTo(loop.runDir(), loop.state().kimg());
         rows.addAll(read(loop.runDir()));
+        boolean measuredHere = rows.stream().anyMatch(r -> Math.abs(r.kimg() - loop.state().kimg()) < 1e-9);
+        measuredNimg = measuredHere ? loop.state().nimg() : -1;
         int c = loop.config().model().numChannels();
         int res = loop.config().model().resolution();
         try {

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -138,6 +139,24 @@ class TrainingMetricsTest {
         }
         assertEquals(List.of(0.016, 0.032, 0.064), kimg, "kept up to the snapshot, then tick 4 (every 2), the end");
         assertEquals(List.of("x"), commandLines);
+    }
+
+    @Test
+    void resumingAFinishedRunWritesNothing() throws IOException {
+        Path data = TinyRuns.dataset(tmp.resolve("data"), 16);
+        Path run = tmp.resolve("run");
+        try (ImageDataset ds = ImageDataset.open(data)) {
+            train(ds, TinyRuns.config(0.032).toBuilder().metrics(fidKid(1)).build(), run);
+            byte[] metrics = Files.readAllBytes(run.resolve(TrainingMetrics.FILE));
+            FileTime written = Files.getLastModifiedTime(run.resolve(SNAPSHOT));
+            try (TrainingLoop loop = TrainingLoop.resume(run, ds, c -> c)) {
+                TrainingLoop.Result r = loop.run(null, () -> false);
+                assertTrue(r.finished());
+                assertEquals(run.resolve(SNAPSHOT), r.lastSnapshot());
+            }
+            assertArrayEquals(metrics, Files.readAllBytes(run.resolve(TrainingMetrics.FILE)), "no second final row");
+            assertEquals(written, Files.getLastModifiedTime(run.resolve(SNAPSHOT)), "the snapshot is not rewritten");
+        }
     }
 
     @Test
