@@ -4,11 +4,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,9 +36,34 @@ class LauncherTest {
     }
 
     private static void script(Path bin, String name, Path log) throws IOException {
+        script(bin, name, log, "");
+    }
+
+    private static void script(Path bin, String name, Path log, String more) throws IOException {
         Path p = bin.resolve(name);
-        Files.writeString(p, "#!/usr/bin/env bash\necho \"" + name + " $*\" >> '" + log + "'\n");
+        Files.writeString(p, "#!/usr/bin/env bash\necho \"" + name + " $*\" >> '" + log + "'\n" + more);
         Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    /** Runs the launcher with {@code --version}; returns its exit code and everything it printed. */
+    private static Map.Entry<Integer, String> output(Path root, Path bin) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("stylegan4j").toString(), "--version");
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return Map.entry(p.exitValue(), out);
+    }
+
+    /** A repository layout whose jar is older than its sources. */
+    private static Path staleLayout(Path dir) throws IOException {
+        Path root = dir.resolve("repo");
+        Files.createDirectories(root);
+        Files.copy(Path.of("..", "stylegan4j"), root.resolve("stylegan4j"));
+        file(root, "pom.xml", NEW);
+        file(root, "stylegan4j-cli/target/stylegan4j.jar", JAR);
+        return root;
     }
 
     /** Runs the launcher with {@code --version}; returns the commands it ran. */
@@ -78,5 +105,27 @@ class LauncherTest {
         List<String> changed = launch(root, bin, log);
         assertEquals(List.of("mvn -q -B -DskipTests package"), changed.subList(0, 1), changed.toString());
         assertTrue(changed.get(1).startsWith("java "), changed.toString());
+    }
+
+    @Test
+    void showsMavensOutputOnlyWhenTheBuildFails(@TempDir Path dir) throws Exception {
+        Path root = staleLayout(dir);
+        Path log = dir.resolve("calls.log");
+        Path ok = Files.createDirectories(dir.resolve("ok"));
+        script(ok, "mvn", log, "printf '\\033[0m\\033[0m'\n");
+        script(ok, "java", log);
+        Map.Entry<Integer, String> built = output(root, ok);
+        assertEquals(0, built.getKey());
+        assertEquals("stylegan4j: building (mvn package, tests skipped)...\n", built.getValue());
+
+        Path failing = Files.createDirectories(dir.resolve("failing"));
+        script(failing, "mvn", log, "echo '[ERROR] COMPILATION ERROR'\nexit 1\n");
+        script(failing, "java", log);
+        Map.Entry<Integer, String> failed = output(root, failing);
+        assertEquals(1, failed.getKey());
+        assertTrue(failed.getValue().contains("[ERROR] COMPILATION ERROR\nstylegan4j: the build failed (above)\n"),
+                failed.getValue());
+        List<String> calls = Files.readAllLines(log);
+        assertEquals("mvn -q -B -DskipTests package", calls.get(calls.size() - 1), "nothing runs after a failed build");
     }
 }
