@@ -39,4 +39,12 @@ class ArchitectureTest {
         noClasses().should().dependOnClassesThat().resideInAnyPackage("picocli..", "org.eclipse.jetty..",
                 "me.tongfei.progressbar..").check(LIBRARY);
     }
+
+    @Test
+    void theLibraryChangesNoJvmWideSetting() {
+        noClasses().should().callMethod(System.class, "setProperty", String.class, String.class)
+                .orShould().callMethod(System.class, "clearProperty", String.class)
+                .orShould().callMethod(System.class, "setProperties", java.util.Properties.class)
+                .because("engine settings are the application's choice (issue 24)").check(LIBRARY);
+    }
 }

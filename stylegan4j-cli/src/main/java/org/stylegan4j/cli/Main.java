@@ -88,6 +88,24 @@ public final class Main {
     }
 
     /**
+     * The command line's engine settings, each unless set already ({@code -D} in {@code STYLEGAN4J_JAVA_OPTS}): DJL
+     * never downloads (the natives come from the jar), one intra-op thread per core, one inter-op thread (we run
+     * no parallel TorchScript forks). The library sets none of these (see {@link Engines}); they must be set before
+     * the engine starts, which no command does before this.
+     */
+    static void configureEngine() {
+        setIfAbsent("ai.djl.offline", "true");
+        setIfAbsent("ai.djl.pytorch.num_threads", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
+    /**
      * Runs the command line without exiting (for tests and embedding).
      *
      * @param args arguments
@@ -99,6 +117,7 @@ public final class Main {
 
     /** @return the configured picocli command line */
     static CommandLine commandLine() {
+        configureEngine();
         Engines.useDevice("auto");
         CommandLine cl = new CommandLine(new Main());
         cl.setParameterExceptionHandler((ex, a) -> {

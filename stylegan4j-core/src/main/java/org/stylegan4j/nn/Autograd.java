@@ -22,25 +22,32 @@ public final class Autograd {
     private Autograd() {
     }
 
+    /** Whether this thread is inside {@link #record()}; PyTorch's own grad mode starts on in every new thread. */
+    private static final ThreadLocal<Boolean> RECORDING = ThreadLocal.withInitial(() -> false);
+
     /** Turns the recording of operations on while open and restores the previous mode on close. */
     public static final class Recording implements AutoCloseable {
         private final boolean previous;
 
         private Recording() {
-            previous = JniUtils.isGradMode();
+            previous = RECORDING.get();
+            RECORDING.set(true);
             JniUtils.setGradMode(true);
         }
 
         @Override
         public void close() {
+            RECORDING.set(previous);
             JniUtils.setGradMode(previous);
         }
     }
 
-    /** @return whether operations are being recorded for differentiation (inside {@link #record()}) */
+    /**
+     * @return whether this thread records operations for differentiation (inside {@link #record()}); tensors
+     *         that require no gradient (every parameter outside training) are never recorded, in any thread
+     */
     public static boolean isRecording() {
-        Engines.pytorch();
-        return JniUtils.isGradMode();
+        return RECORDING.get();
     }
 
     /** @return a scope in which operations are recorded for differentiation */

@@ -10,10 +10,17 @@ import org.stylegan4j.StyleGanInputException;
 import java.util.Locale;
 
 /**
- * Starts DJL's PyTorch engine the way stylegan4j needs it: offline natives from the bundled jar,
- * intra-op threads = available cores, one inter-op thread, no autograd outside training steps.
- * Every tensor of stylegan4j lives on one device: the engine's default (a GPU when the CUDA natives
- * are on the class path and one is visible, else the CPU) unless {@link #useDevice} chose another.
+ * The PyTorch engine and the device every tensor of stylegan4j lives on: the engine's default (a GPU
+ * when the CUDA natives are on the class path and one is visible, else the CPU) unless
+ * {@link #useDevice} chose another.
+ *
+ * <p>The library changes no JVM-wide setting: which native artifact is on the class path, whether DJL
+ * may download anything ({@code ai.djl.offline}) and the engine's thread counts
+ * ({@code ai.djl.pytorch.num_threads}, {@code ai.djl.pytorch.num_interop_threads}) are the
+ * application's choice, made with system properties before the engine starts (the command line sets
+ * offline, one intra-op thread per core and one inter-op thread; the README shows how). The only state
+ * stylegan4j sets is thread-local: autograd recording is off in the thread that starts the engine, and
+ * on only inside {@link Autograd#record()}.
  */
 public final class Engines {
 
@@ -25,20 +32,12 @@ public final class Engines {
     }
 
     /**
-     * Returns the PyTorch engine, starting it on first use.
+     * Returns the PyTorch engine, starting it on first use with the settings the application chose.
      *
      * @return the engine
      */
     public static synchronized Engine pytorch() {
         if (engine == null) {
-            System.setProperty("ai.djl.offline", "true");
-            String threads = Integer.toString(Runtime.getRuntime().availableProcessors());
-            if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-                System.setProperty("ai.djl.pytorch.num_threads", threads);
-            }
-            if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
-                System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-            }
             engine = Engine.getEngine("PyTorch");
             JniUtils.setGradMode(false);
         }
