@@ -19,6 +19,14 @@ import java.util.List;
  * average w used by the truncation trick, style mixing and noise control. Every method returning
  * an array computes inside a scope, frees its temporaries and attaches the result to the manager of
  * its first array argument; inference methods build no autograd graph.
+ *
+ * <p><b>Threads:</b> a generator may be used by several threads at once for inference ({@link #map},
+ * {@link #synthesize}, {@link #generate}, ...): the parameters are only read, a frozen generator builds its kept
+ * kernels once under a lock, and each call's temporaries live in the calling thread's scope. Each thread passes its
+ * own arrays (an {@code NDManager} is not meant to be shared while arrays are added to it). Images depend only on
+ * the inputs (with {@link Noise#seeded}, {@link Noise#constant} or {@link Noise#none}), not on which thread or how
+ * many ran them ({@code GeneratorThreadsTest}). Training, {@link #close} and the parameter store's writes must be
+ * confined to one thread.
  */
 public final class Generator implements AutoCloseable {
 
