@@ -102,7 +102,7 @@ public final class GenerateCommand implements Callable<Integer> {
             int cols = (int) Math.ceil(Math.sqrt(images.size()));
             Images.writePng(Images.grid(images, cols), files.get(files.size() - 1));
         }
-        spec.commandLine().getOut().printf("wrote %d images to %s%n", all.length, outdir);
+        spec.commandLine().getOut().printf("wrote %d image%s to %s%n", all.length, all.length == 1 ? "" : "s", outdir);
         return 0;
     }
 
