@@ -2,8 +2,8 @@
 # GPU check: builds the CUDA jar, runs the GPU-tagged tests (the GPU against the CPU: networks and a training step
 # with R1), trains the ffhq preset for 1 kimg at 256x256 and at 1024x1024, and runs the GPU benchmarks.
 # Usage: tools/gpu-check.sh [OUT_DIR]   (default gpu-check/; every figure lands there as a log or JSON file)
-# Needs: an NVIDIA GPU with its driver, Java 17, Maven with access to Maven Central (the CUDA natives,
-# ai.djl.pytorch:pytorch-native-cu128, come from there) or a filled ~/.m2.
+# Needs: an NVIDIA GPU with its driver, Java 17, Maven, and the CUDA natives in ~/.m2 or a repository you add
+# (ai.djl.pytorch:pytorch-native-cu128 2.7.1, which Maven Central does not have: docs/releasing.md).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$(mkdir -p "${1:-$root/gpu-check}" && cd "${1:-$root/gpu-check}" && pwd)"

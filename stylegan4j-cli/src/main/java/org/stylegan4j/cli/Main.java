@@ -31,7 +31,7 @@ import java.util.zip.ZipException;
  * Entry point of the {@code stylegan4j} command: exit 0 on success, 2 on bad input (one line on stderr), 1 on
  * internal failure (one line too; the stack trace goes to the debug log only).
  */
-@Command(name = "stylegan4j", mixinStandardHelpOptions = true, version = "stylegan4j 0.1.0",
+@Command(name = "stylegan4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "StyleGAN (Karras, Laine, Aila, CVPR 2019) on the JVM.",
         subcommands = {InfoCommand.class, DatasetCommand.class, TrainCommand.class, GenerateCommand.class, MixCommand.class, NoiseCommand.class,
             NoiseLayersCommand.class, TruncationCommand.class, InterpolateCommand.class, ImportCommand.class,
@@ -58,6 +58,15 @@ public final class Main {
 
     @Spec
     CommandSpec spec;
+
+    /** {@code --version}: the version Maven wrote into the jar's manifest (the pom's {@code revision}). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"stylegan4j " + (v == null ? "(not run from its jar)" : v)};
+        }
+    }
 
     private Main() {
     }
