@@ -6,10 +6,12 @@ import me.tongfei.progressbar.ProgressBar;
 import org.stylegan4j.StyleGanInputException;
 import org.stylegan4j.data.Images;
 import org.stylegan4j.model.Generator;
+import org.stylegan4j.model.ModelConfig;
 import org.stylegan4j.model.Noise;
 import org.stylegan4j.model.Seeds;
 import org.stylegan4j.model.Truncation;
 import org.stylegan4j.nn.Engines;
+import org.stylegan4j.projection.ProjectedLatents;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,8 +36,12 @@ public final class GenerateCommand implements Callable<Integer> {
     @Mixin
     NetworkOptions network;
 
-    @Option(names = "--seeds", required = true, description = "Seeds and ranges, e.g. 0-7,42. z = numpy RandomState(seed).randn, as NVIDIA's scripts.")
+    @Option(names = "--seeds", description = "Seeds and ranges, e.g. 0-7,42. z = numpy RandomState(seed).randn, as NVIDIA's scripts.")
     String seeds;
+
+    @Option(names = "--projected-w", paramLabel = "FILE", description = "Instead of seeds, the images of a projection "
+            + "(projected_w.safetensors from `project`): its w and noise maps, as proj.png shows them (proj00.png, ...).")
+    Path projectedW;
 
     @Option(names = "--trunc", defaultValue = "0.7", description = "Truncation psi (default ${DEFAULT-VALUE}; 1 = none).")
     double psi;
@@ -79,6 +85,12 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if ((seeds == null) == (projectedW == null)) {
+            throw new StyleGanInputException("give --seeds or --projected-w (one of them)");
+        }
+        if (projectedW != null) {
+            return projected();
+        }
         long[] all = Seeds.parse(seeds);
         if (batch < 1 || batch > 1024) {
             throw new StyleGanInputException("--batch must be between 1 and 1024, got " + batch);
@@ -103,6 +115,37 @@ public final class GenerateCommand implements Callable<Integer> {
             Images.writePng(Images.grid(images, cols), files.get(files.size() - 1));
         }
         spec.commandLine().getOut().printf("wrote %d image%s to %s%n", all.length, all.length == 1 ? "" : "s", outdir);
+        return 0;
+    }
+
+    /** The images of a projection, one PNG each (proj00.png, ...), each synthesised alone as {@code project} does. */
+    private int projected() {
+        ProjectedLatents latents = ProjectedLatents.load(projectedW);
+        ModelConfig config = network.config();
+        if (config != null) {
+            latents.check(config);
+        }
+        OutputFiles.directory(outdir);
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < latents.count(); i++) {
+            files.add(outdir.resolve(String.format("proj%02d.png", i)));
+        }
+        if (grid) {
+            files.add(outdir.resolve("grid.png"));
+        }
+        OutputFiles.checkOverwrite(files, force);
+        List<BufferedImage> images = new ArrayList<>();
+        try (Generator g = network.load()) {
+            for (int i = 0; i < latents.count(); i++) {
+                images.add(latents.image(g, i));
+                Images.writePng(images.get(i), files.get(i));
+            }
+        }
+        if (grid) {
+            Images.writePng(Images.grid(images, (int) Math.ceil(Math.sqrt(images.size()))), files.get(files.size() - 1));
+        }
+        spec.commandLine().getOut().printf("wrote %d image%s to %s%n", images.size(), images.size() == 1 ? "" : "s",
+                outdir);
         return 0;
     }
 

@@ -32,8 +32,12 @@ public final class InterpolateCommand implements Callable<Integer> {
     @Mixin
     NetworkOptions network;
 
-    @Option(names = "--seeds", required = true, description = "Seeds the path passes through, in order (at least 2), e.g. 1,2,3.")
+    @Option(names = "--seeds", description = "Seeds the path passes through, in order (at least 2), e.g. 1,2,3.")
     String seeds;
+
+    @Option(names = "--w", split = ",", paramLabel = "FILE", description = "Instead of --seeds: projections "
+            + "(projected_w.safetensors) whose images are the keyframes, in order; each layer's w is lerped.")
+    List<Path> wFiles;
 
     @Option(names = "--space", defaultValue = "w", description = "w (lerp of w = f(z)) or z (slerp of z) (default ${DEFAULT-VALUE}).")
     String space;
@@ -58,11 +62,20 @@ public final class InterpolateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        long[] path = Seeds.parse(seeds);
-        if (path.length < 2) {
+        if ((seeds == null) == (wFiles == null)) {
+            throw new StyleGanInputException("give --seeds or --w (one of them)");
+        }
+        long[] path = seeds == null ? new long[0] : Seeds.parse(seeds);
+        if (seeds != null && path.length < 2) {
             throw new StyleGanInputException("--seeds needs at least 2 seeds to interpolate between, got " + path.length);
         }
         Interpolation.Space where = space(space);
+        if (wFiles != null && where != Interpolation.Space.W) {
+            throw new StyleGanInputException("--w interpolates in W (a projection has no z): drop --space z");
+        }
+        if (wFiles != null && psi != null) {
+            throw new StyleGanInputException("--trunc does not apply to projected w (they are used as projected)");
+        }
         FigureChecks.atLeast("--frames", frames, 2);
         FigureChecks.atLeast("--delay-ms", delayMs, 0);
         FigureChecks.psi("--trunc", psi);
@@ -70,7 +83,8 @@ public final class InterpolateCommand implements Callable<Integer> {
         List<Path> pngs = new ArrayList<>();
         Path gif = outputFiles(pngs);
         try (Generator g = network.load()) {
-            Interpolation interpolation = new Interpolation(g, path, where, frames).batchSize(batch);
+            Interpolation interpolation = (wFiles == null ? new Interpolation(g, path, where, frames)
+                    : Interpolation.throughWs(g, keyframes(g), frames)).batchSize(batch);
             if (psi != null) {
                 interpolation.truncation(Truncation.allLayers(psi));
             }
@@ -86,6 +100,19 @@ public final class InterpolateCommand implements Callable<Integer> {
                     where.name().toLowerCase(Locale.ROOT), out);
         }
         return 0;
+    }
+
+    /** Every image of every --w file, in order; at least two. */
+    private List<float[]> keyframes(Generator g) {
+        List<float[]> all = new ArrayList<>();
+        for (Path f : wFiles) {
+            all.addAll(MixCommand.projected(f, g));
+        }
+        if (all.size() < 2) {
+            throw new StyleGanInputException("--w needs at least 2 projected images to interpolate between, got "
+                    + all.size());
+        }
+        return all;
     }
 
     /**

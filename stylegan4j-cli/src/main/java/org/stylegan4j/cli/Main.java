@@ -34,7 +34,7 @@ import java.util.zip.ZipException;
 @Command(name = "stylegan4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "StyleGAN (Karras, Laine, Aila, CVPR 2019) on the JVM.",
         subcommands = {InfoCommand.class, DatasetCommand.class, TrainCommand.class, GenerateCommand.class, MixCommand.class, NoiseCommand.class,
-            NoiseLayersCommand.class, TruncationCommand.class, InterpolateCommand.class, ImportCommand.class,
+            NoiseLayersCommand.class, TruncationCommand.class, InterpolateCommand.class, ImportCommand.class, ProjectCommand.class,
             TrainClassifierCommand.class, JudgeDigitsCommand.class, MetricsCommand.class, ServeCommand.class, BenchCommand.class})
 public final class Main {
 

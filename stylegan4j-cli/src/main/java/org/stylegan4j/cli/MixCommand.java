@@ -1,11 +1,13 @@
 package org.stylegan4j.cli;
 
 import me.tongfei.progressbar.ProgressBar;
+import org.stylegan4j.StyleGanInputException;
 import org.stylegan4j.data.Images;
 import org.stylegan4j.figures.StyleBands;
 import org.stylegan4j.figures.StyleMixingFigure;
 import org.stylegan4j.model.Generator;
 import org.stylegan4j.model.Seeds;
+import org.stylegan4j.projection.ProjectedLatents;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,6 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code stylegan4j mix}: the style mixing grid of the paper's figure 3. */
@@ -27,11 +30,18 @@ public final class MixCommand implements Callable<Integer> {
     @Mixin
     NetworkOptions network;
 
-    @Option(names = "--rows", required = true, description = "Seeds of the row sources (they keep the other layers), e.g. 888,829,1898.")
+    @Option(names = "--rows", description = "Seeds of the row sources (they keep the other layers), e.g. 888,829,1898.")
     String rows;
 
-    @Option(names = "--cols", required = true, description = "Seeds of the column sources (they give the chosen layers), e.g. 639,701,687.")
+    @Option(names = "--cols", description = "Seeds of the column sources (they give the chosen layers), e.g. 639,701,687.")
     String cols;
+
+    @Option(names = "--rows-w", paramLabel = "FILE", description = "Instead of --rows: the images of a projection "
+            + "(projected_w.safetensors), their w as projected (mixed with the network's constant noise).")
+    Path rowsW;
+
+    @Option(names = "--cols-w", paramLabel = "FILE", description = "Instead of --cols: the images of a projection.")
+    Path colsW;
 
     @Option(names = "--styles", required = true,
             description = "Layers taken from the columns: coarse (4-8px), middle (16-32px), fine (64px up) or a layer range like 0-3, 8 or 8-.")
@@ -45,13 +55,19 @@ public final class MixCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        long[] rowSeeds = Seeds.parse(rows);
-        long[] colSeeds = Seeds.parse(cols);
+        long[] rowSeeds = seeds(rows, rowsW, "--rows");
+        long[] colSeeds = seeds(cols, colsW, "--cols");
         FigureChecks.psi("--trunc", psi);
         Path out = output.checked();
         try (Generator g = network.load()) {
             StyleBands.Range layers = StyleBands.parse(styles, g.config().numLayers());
             StyleMixingFigure figure = new StyleMixingFigure(g, rowSeeds, colSeeds, layers).batchSize(output.batch);
+            if (rowsW != null) {
+                figure.rowWs(projected(rowsW, g));
+            }
+            if (colsW != null) {
+                figure.colWs(projected(colsW, g));
+            }
             if (psi != null) {
                 figure.truncation(psi);
             }
@@ -61,8 +77,23 @@ public final class MixCommand implements Callable<Integer> {
             }
             Images.writePng(result.figure(), out);
             spec.commandLine().getOut().printf("wrote %s (%d x %d cells, layers %s from the columns)%n", out,
-                    rowSeeds.length, colSeeds.length, layers);
+                    result.rowSources().size(), result.columnSources().size(), layers);
         }
         return 0;
+    }
+
+    /** The seeds of an axis, or none when a projection gives it (exactly one of the two). */
+    private static long[] seeds(String seeds, Path projection, String option) {
+        if ((seeds == null) == (projection == null)) {
+            throw new StyleGanInputException("give " + option + " or " + option + "-w (one of them)");
+        }
+        return seeds == null ? new long[0] : Seeds.parse(seeds);
+    }
+
+    /** A projection's per-layer w, checked against the network. */
+    static List<float[]> projected(Path file, Generator g) {
+        ProjectedLatents latents = ProjectedLatents.load(file);
+        latents.check(g.config());
+        return latents.perLayerWs();
     }
 }

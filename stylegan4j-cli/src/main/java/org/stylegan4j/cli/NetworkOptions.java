@@ -63,6 +63,12 @@ public final class NetworkOptions {
         return new Generator(ModelConfig.preset(preset, resolution), initSeed).freeze();
     }
 
+    /** @return the network file, or which random-init network */
+    public String describe() {
+        return source.network != null ? source.network.toString()
+                : "random-init " + preset + " " + resolution + "x" + resolution + " (init seed " + initSeed + ")";
+    }
+
     private static boolean isPickle(Path file) {
         return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pkl");
     }

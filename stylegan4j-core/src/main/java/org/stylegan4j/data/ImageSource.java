@@ -210,16 +210,38 @@ public final class ImageSource implements AutoCloseable {
      * more than {@link #maxFileBytes()} bytes, is refused before it is decoded ({@link StyleGanInputException}).
      */
     public BufferedImage read(int index) {
-        byte[] bytes = bytes(index);
+        return decode(bytes(index), describe(index));
+    }
+
+    /**
+     * Decodes one image file with the same limits as {@link #read(int)}: a file over {@link #maxFileBytes()} bytes
+     * or an image over {@link #maxPixels()} pixels is refused before it is decoded.
+     *
+     * @param file a PNG or JPEG file
+     * @return the image
+     * @throws StyleGanInputException for a missing, too large or undecodable file, naming it
+     */
+    public static BufferedImage readFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new StyleGanInputException(file + ": no such file");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return decode(readAtMost(file.toString(), in, maxFileBytes()), file.toString());
+        } catch (IOException e) {
+            throw new StyleGanInputException(file + ": cannot read (" + e.getMessage() + ")");
+        }
+    }
+
+    private static BufferedImage decode(byte[] bytes, String where) {
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
-                throw new UnreadableImageException(describe(index) + ": not a readable PNG or JPEG image");
+                throw new UnreadableImageException(where + ": not a readable PNG or JPEG image");
             }
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
-                checkPixels(index, reader);
+                checkPixels(where, reader);
                 return reader.read(0);
             } finally {
                 reader.dispose();
@@ -228,7 +250,7 @@ public final class ImageSource implements AutoCloseable {
             if (e instanceof StyleGanInputException s) {
                 throw s;
             }
-            throw new UnreadableImageException(describe(index) + ": not a readable PNG or JPEG image (" + e.getMessage() + ")", e);
+            throw new UnreadableImageException(where + ": not a readable PNG or JPEG image (" + e.getMessage() + ")", e);
         }
     }
 
@@ -253,12 +275,12 @@ public final class ImageSource implements AutoCloseable {
     }
 
     /** Refuses an image whose header declares more than {@link #maxPixels()} pixels. */
-    private void checkPixels(int index, ImageReader reader) throws IOException {
+    private static void checkPixels(String where, ImageReader reader) throws IOException {
         long w = reader.getWidth(0);
         long h = reader.getHeight(0);
         if (w * h > maxPixels()) {
             throw new StyleGanInputException(String.format(Locale.ROOT, "%s: a %dx%d image (%,d pixels) exceeds the "
-                    + "limit of %,d pixels (raise it with -D%s=N)", describe(index), w, h, w * h, maxPixels(),
+                    + "limit of %,d pixels (raise it with -D%s=N)", where, w, h, w * h, maxPixels(),
                     MAX_PIXELS_PROPERTY));
         }
     }
@@ -274,7 +296,7 @@ public final class ImageSource implements AutoCloseable {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
-                checkPixels(index, reader);
+                checkPixels(describe(index), reader);
                 ImageTypeSpecifier type = reader.getRawImageType(0);
                 if (type == null) {
                     Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);

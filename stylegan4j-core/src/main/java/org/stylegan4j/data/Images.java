@@ -1,5 +1,6 @@
 package org.stylegan4j.data;
 
+import org.stylegan4j.StyleGanInputException;
 import org.stylegan4j.io.AtomicFiles;
 
 import javax.imageio.IIOImage;
@@ -42,6 +43,43 @@ public final class Images {
             bytes[i] = (byte) (int) Math.max(0, Math.min(255, v));
         }
         return Pixels.toImage(bytes, channels, h, w);
+    }
+
+    /**
+     * An image file as a network input: decoded with {@link ImageSource}'s limits, converted to the channel count
+     * (gray replicated, colour to luma), centre-cropped to a square and resized as {@code dataset} does, scaled to
+     * [-1, 1].
+     *
+     * @param file a PNG or JPEG file
+     * @param channels 1 or 3
+     * @param resolution side of the result
+     * @return the image and its size before resizing
+     * @throws StyleGanInputException for an unreadable file, or one whose shorter side is below a
+     *         quarter of {@code resolution}
+     */
+    public static Loaded loadSquare(Path file, int channels, int resolution) {
+        BufferedImage img = ImageSource.readFile(file);
+        int shorter = Math.min(img.getWidth(), img.getHeight());
+        if (shorter * 4 < resolution) {
+            throw new StyleGanInputException(file + ": " + img.getWidth() + "x" + img.getHeight()
+                    + " is too small for a " + resolution + "x" + resolution + " network (at least " + (resolution / 4)
+                    + " pixels on the shorter side)");
+        }
+        byte[] square = Resampler.centreCropResize(Pixels.toBytes(img, channels), channels, img.getHeight(),
+                img.getWidth(), resolution);
+        float[] chw = new float[square.length];
+        for (int i = 0; i < chw.length; i++) {
+            chw[i] = (square[i] & 0xff) / 127.5f - 1f;
+        }
+        return new Loaded(chw, img.getWidth(), img.getHeight());
+    }
+
+    /**
+     * @param chw the image, CHW floats in [-1, 1]
+     * @param width width of the file's image
+     * @param height height of the file's image
+     */
+    public record Loaded(float[] chw, int width, int height) {
     }
 
     /**

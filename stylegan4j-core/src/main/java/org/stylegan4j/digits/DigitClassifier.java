@@ -229,6 +229,23 @@ public final class DigitClassifier implements AutoCloseable {
     }
 
     /**
+     * The activations of the three convolution stages as arrays (after ReLU, before pooling), differentiable with
+     * respect to the images when the caller records.
+     *
+     * @param x images [N, 1, 32, 32] in [-1, 1]
+     * @return per stage [N, C, H, W]
+     */
+    NDArray[] stages(NDArray x) {
+        NDArray[] out = new NDArray[3];
+        NDArray h = x;
+        for (int i = 0; i < 3; i++) {
+            out[i] = Activation.relu(conv(h, i));
+            h = Pool.maxPool2d(out[i], new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
+        }
+        return out;
+    }
+
+    /**
      * Convolution stage {@code i}: through {@link Conv2d#correlate} (channels padded to the engine's safe counts,
      * the 1 input channel of the first stage included), the bias added after it, as everywhere in stylegan4j.
      */

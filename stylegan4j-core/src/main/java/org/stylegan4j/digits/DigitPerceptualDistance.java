@@ -1,5 +1,7 @@
 package org.stylegan4j.digits;
 
+import ai.djl.ndarray.NDArray;
+import org.stylegan4j.metrics.ImageDistance;
 import org.stylegan4j.metrics.PathDistance;
 
 /**
@@ -8,7 +10,7 @@ import org.stylegan4j.metrics.PathDistance;
  * channels at every pixel, squared differences summed over channels and averaged over pixels, summed over stages
  * (LPIPS with unit layer weights). For 32x32 grayscale digits.
  */
-public final class DigitPerceptualDistance implements PathDistance {
+public final class DigitPerceptualDistance implements PathDistance, ImageDistance {
 
     private static final double EPSILON = 1e-10;
     private final DigitClassifier classifier;
@@ -41,6 +43,46 @@ public final class DigitPerceptualDistance implements PathDistance {
             }
         }
         return out;
+    }
+
+    @Override
+    public String describe() {
+        return "digits (LPIPS-style distance on the bundled classifier's features)";
+    }
+
+    @Override
+    public Target prepare(NDArray targets) {
+        DigitFeatures.check(Math.toIntExact(targets.getShape().get(1)), Math.toIntExact(targets.getShape().get(2)));
+        NDArray[] normalised = normalisedStages(targets);
+        return new Target() {
+            @Override
+            public NDArray distance(NDArray images) {
+                NDArray[] own = normalisedStages(images);
+                NDArray total = null;
+                for (int s = 0; s < own.length; s++) {
+                    NDArray d = own[s].sub(normalised[s]).square().sum(new int[] {1});
+                    d = d.reshape(d.getShape().get(0), -1).mean(new int[] {1});
+                    total = total == null ? d : total.add(d);
+                }
+                return total;
+            }
+
+            @Override
+            public void close() {
+                for (NDArray a : normalised) {
+                    a.close();
+                }
+            }
+        };
+    }
+
+    /** Each stage's activations divided by their norm across channels at every pixel (plus epsilon), as LPIPS. */
+    private NDArray[] normalisedStages(NDArray x) {
+        NDArray[] stages = classifier.stages(x);
+        for (int s = 0; s < stages.length; s++) {
+            stages[s] = stages[s].div(stages[s].square().sum(new int[] {1}, true).sqrt().add((float) EPSILON));
+        }
+        return stages;
     }
 
     /**

@@ -33,6 +33,7 @@ public final class Interpolation {
     private final long[] seeds;
     private final Space space;
     private final int frames;
+    private final List<float[]> keyframes;
     private Truncation truncation = Truncation.NONE;
     private Noise noise = Noise.constant();
     private int batch = 8;
@@ -45,6 +46,26 @@ public final class Interpolation {
      * @param frames frames over the whole path (at least 2)
      */
     public Interpolation(Generator generator, long[] seeds, Space space, int frames) {
+        this(generator, seeds, space, frames, null);
+    }
+
+    /**
+     * A path in W through given per-layer w (keyframes, e.g. a projection's), each layer's w interpolated linearly.
+     *
+     * @param generator the network
+     * @param keyframes per-layer w {@code [numLayers * dlatentSize]} the path passes through, in order (at least 2)
+     * @param frames frames over the whole path (at least 2)
+     * @return the interpolation (truncation is not applied to given w)
+     */
+    public static Interpolation throughWs(Generator generator, List<float[]> keyframes, int frames) {
+        if (keyframes.size() < 2) {
+            throw new IllegalArgumentException("an interpolation needs at least 2 keyframes, got " + keyframes.size());
+        }
+        return new Interpolation(generator, new long[2], Space.W, frames, List.copyOf(keyframes));
+    }
+
+    private Interpolation(Generator generator, long[] seeds, Space space, int frames, List<float[]> keyframes) {
+        this.keyframes = keyframes;
         if (seeds.length < 2) {
             throw new IllegalArgumentException("an interpolation needs at least 2 seeds, got " + seeds.length);
         }
@@ -167,7 +188,8 @@ public final class Interpolation {
     }
 
     /**
-     * The latent of every frame: z (space Z) or w (space W). Frame k sits at k (S - 1) / (frames - 1)
+     * The latent of every frame: z (space Z), w (space W) or, through keyframes, per-layer w. Frame k sits at
+     * k (S - 1) / (frames - 1)
      * along the S seeds; the first and last frames are the end seeds' latents exactly, and so is any
      * frame landing on a seed.
      *
@@ -175,11 +197,15 @@ public final class Interpolation {
      */
     public List<float[]> path() {
         List<float[]> knots = new ArrayList<>();
-        for (long seed : seeds) {
-            float[] z = Seeds.latent(seed, generator.config().latentSize());
-            knots.add(space == Space.Z ? z : FigurePipeline.map(generator, z));
+        if (keyframes != null) {
+            knots.addAll(keyframes);
+        } else {
+            for (long seed : seeds) {
+                float[] z = Seeds.latent(seed, generator.config().latentSize());
+                knots.add(space == Space.Z ? z : FigurePipeline.map(generator, z));
+            }
         }
-        int segments = seeds.length - 1;
+        int segments = knots.size() - 1;
         List<float[]> out = new ArrayList<>();
         for (int k = 0; k < frames; k++) {
             long num = (long) k * segments;
@@ -200,6 +226,10 @@ public final class Interpolation {
     public List<BufferedImage> render() {
         List<float[]> ws = new ArrayList<>();
         for (float[] latent : path()) {
+            if (keyframes != null) {
+                ws.add(latent);
+                continue;
+            }
             float[] w = space == Space.Z ? FigurePipeline.map(generator, latent) : latent;
             ws.add(FigurePipeline.perLayer(generator, w, truncation));
         }

@@ -50,6 +50,8 @@ public final class StyleMixingFigure {
     private final Generator generator;
     private final long[] rowSeeds;
     private final long[] colSeeds;
+    private List<float[]> givenRows;
+    private List<float[]> givenCols;
     private final StyleBands.Range styles;
     private Truncation truncation = Truncation.NONE;
     private Noise noise = Noise.constant();
@@ -58,14 +60,13 @@ public final class StyleMixingFigure {
 
     /**
      * @param generator the network
-     * @param rowSeeds seeds of the row sources (they keep the layers outside {@code styles})
-     * @param colSeeds seeds of the column sources (they give the layers in {@code styles})
+     * @param rowSeeds seeds of the row sources (they keep the layers outside {@code styles}); may be empty when
+     *        {@link #rowWs} gives the rows
+     * @param colSeeds seeds of the column sources (they give the layers in {@code styles}); may be empty when
+     *        {@link #colWs} gives the columns
      * @param styles the layers copied from the column sources
      */
     public StyleMixingFigure(Generator generator, long[] rowSeeds, long[] colSeeds, StyleBands.Range styles) {
-        if (rowSeeds.length == 0 || colSeeds.length == 0) {
-            throw new IllegalArgumentException("a style mixing figure needs at least one row and one column seed");
-        }
         if (styles.to() > generator.config().numLayers()) {
             throw new IllegalArgumentException("layers " + styles + " are past the network's "
                     + generator.config().numLayers() + " layers");
@@ -95,6 +96,44 @@ public final class StyleMixingFigure {
     }
 
     /**
+     * @param perLayerWs the row sources as per-layer w {@code [numLayers * dlatentSize]} each (a projection's),
+     *        used as they are (no truncation), instead of the row seeds
+     * @return this
+     */
+    public StyleMixingFigure rowWs(List<float[]> perLayerWs) {
+        this.givenRows = checked(perLayerWs);
+        return this;
+    }
+
+    /**
+     * @param perLayerWs the column sources as per-layer w, instead of the column seeds
+     * @return this
+     */
+    public StyleMixingFigure colWs(List<float[]> perLayerWs) {
+        this.givenCols = checked(perLayerWs);
+        return this;
+    }
+
+    private List<float[]> checked(List<float[]> ws) {
+        int size = generator.config().numLayers() * generator.config().dlatentSize();
+        for (float[] w : ws) {
+            if (w.length != size) {
+                throw new IllegalArgumentException("a per-layer w of this network has " + size + " values, got "
+                        + w.length);
+            }
+        }
+        return List.copyOf(ws);
+    }
+
+    private List<float[]> rows() {
+        return givenRows != null ? givenRows : Arrays.stream(rowSeeds).mapToObj(this::sourceWs).toList();
+    }
+
+    private List<float[]> cols() {
+        return givenCols != null ? givenCols : Arrays.stream(colSeeds).mapToObj(this::sourceWs).toList();
+    }
+
+    /**
      * @param batch images per forward pass
      * @return this
      */
@@ -114,7 +153,9 @@ public final class StyleMixingFigure {
 
     /** @return images the figure synthesises: sources and cells */
     public int imageCount() {
-        return rowSeeds.length + colSeeds.length + rowSeeds.length * colSeeds.length;
+        int r = givenRows != null ? givenRows.size() : rowSeeds.length;
+        int c = givenCols != null ? givenCols.size() : colSeeds.length;
+        return r + c + r * c;
     }
 
     /**
@@ -131,7 +172,7 @@ public final class StyleMixingFigure {
      * @return the cell's per-layer w: the row source's w with the chosen layers from the column source's w
      */
     public float[] cellWs(int row, int col) {
-        return mix(sourceWs(rowSeeds[row]), sourceWs(colSeeds[col]));
+        return mix(rows().get(row), cols().get(col));
     }
 
     private float[] mix(float[] target, float[] source) {
@@ -145,10 +186,11 @@ public final class StyleMixingFigure {
 
     /** @return the rendered figure */
     public Result render() {
-        List<float[]> rows = new ArrayList<>();
-        List<float[]> cols = new ArrayList<>();
-        Arrays.stream(rowSeeds).forEach(s -> rows.add(sourceWs(s)));
-        Arrays.stream(colSeeds).forEach(s -> cols.add(sourceWs(s)));
+        List<float[]> rows = rows();
+        List<float[]> cols = cols();
+        if (rows.isEmpty() || cols.isEmpty()) {
+            throw new IllegalArgumentException("a style mixing figure needs at least one row and one column source");
+        }
         List<float[]> all = new ArrayList<>(cols);
         all.addAll(rows);
         for (float[] r : rows) {
@@ -157,8 +199,8 @@ public final class StyleMixingFigure {
             }
         }
         List<BufferedImage> images = FigurePipeline.images(generator, all, noise, batch, onImage);
-        int nc = colSeeds.length;
-        int nr = rowSeeds.length;
+        int nc = cols.size();
+        int nr = rows.size();
         List<BufferedImage> colImages = images.subList(0, nc);
         List<BufferedImage> rowImages = images.subList(nc, nc + nr);
         List<BufferedImage> cells = images.subList(nc + nr, images.size());

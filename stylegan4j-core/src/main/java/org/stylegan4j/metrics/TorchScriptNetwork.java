@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.IValue;
 import ai.djl.training.ParameterStore;
 import org.stylegan4j.StyleGanInputException;
@@ -102,12 +103,26 @@ final class TorchScriptNetwork implements AutoCloseable {
 
     /** Runs the network; its first output as float32. */
     NDArray forward(NDManager m, NDArray... inputs) {
+        return forward(m, false, inputs);
+    }
+
+    /**
+     * Runs the network with autograd on, so that its output can be differentiated with respect to the inputs
+     * ({@code Projector}). The module stays in evaluation mode (no dropout): DJL's training flag would switch it to
+     * training mode as well, so the call goes to the engine directly.
+     */
+    NDArray forwardRecorded(NDManager m, NDArray... inputs) {
+        return forward(m, true, inputs);
+    }
+
+    private NDArray forward(NDManager m, boolean recorded, NDArray... inputs) {
         NDList in = new NDList();
         for (NDArray x : inputs) {
             in.add(prepare(x));
         }
         try {
             NDArray out = returnFeatures ? forwardReturningFeatures(m, in.singletonOrThrow())
+                    : recorded ? IValueUtils.forward((PtSymbolBlock) model.getBlock(), in, true).get(0)
                     : model.getBlock().forward(new ParameterStore(m, false), in, false).get(0);
             ran = true;
             return out.toType(DataType.FLOAT32, false);

@@ -12,7 +12,7 @@ import java.util.Arrays;
  * Path-length distance from a TorchScript LPIPS network (the paper's choice, section 4.1): its {@code forward} takes
  * two image batches and returns one distance per pair (any shape with N elements).
  */
-public final class TorchScriptPathDistance implements PathDistance {
+public final class TorchScriptPathDistance implements PathDistance, ImageDistance {
 
     private static final int BATCH = 32;
     private final TorchScriptNetwork network;
@@ -25,11 +25,48 @@ public final class TorchScriptPathDistance implements PathDistance {
      * @throws StyleGanInputException for {@code UINT8} input
      */
     public TorchScriptPathDistance(Path file, TorchScriptFeatureExtractor.Input input, boolean rgb) {
+        this(file, input, rgb, "--ppl-input");
+    }
+
+    /**
+     * @param file TorchScript file
+     * @param input input convention: {@code FLOAT} or {@code FLOAT255} (uint8 has no gradient and rounds)
+     * @param rgb whether grayscale images are repeated to three channels first
+     * @param option the option that sets the input convention, named in errors
+     * @throws StyleGanInputException for {@code UINT8} input
+     */
+    public TorchScriptPathDistance(Path file, TorchScriptFeatureExtractor.Input input, boolean rgb, String option) {
         if (input == TorchScriptFeatureExtractor.Input.UINT8) {
-            throw new StyleGanInputException("the path-length network takes float input (--ppl-input float or "
-                    + "float255): uint8 would round away the epsilon-sized differences path length measures");
+            throw new StyleGanInputException("an LPIPS network takes float input (" + option + " float or float255): "
+                    + "uint8 rounds away small differences and has no gradient");
         }
-        this.network = new TorchScriptNetwork(file, input, rgb, "--ppl-input", false);
+        this.network = new TorchScriptNetwork(file, input, rgb, option, false);
+    }
+
+    @Override
+    public String describe() {
+        return network.file() + " (TorchScript LPIPS)";
+    }
+
+    @Override
+    public Target prepare(NDArray targets) {
+        long n = targets.getShape().get(0);
+        return new Target() {
+            @Override
+            public NDArray distance(NDArray images) {
+                NDArray d = network.forwardRecorded(images.getManager(), images, targets);
+                if (d.size() != n) {
+                    throw new StyleGanInputException("LPIPS network " + network.file() + " returned shape "
+                            + d.getShape() + " for " + n + " pairs, expected [" + n + "] or [" + n + ", 1, 1, 1]");
+                }
+                return d.reshape(n);
+            }
+
+            @Override
+            public void close() {
+                // the targets are the caller's
+            }
+        };
     }
 
     @Override

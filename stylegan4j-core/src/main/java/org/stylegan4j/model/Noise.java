@@ -24,17 +24,34 @@ public final class Noise {
         /** The network's stored non-trainable maps {@code noise<l>}, the same for every image. */
         CONST,
         /** No noise. */
-        NONE
+        NONE,
+        /** Maps given per layer, one per image (a projection's optimised noise, {@code Projector}). */
+        GIVEN
     }
 
     private final Mode mode;
     private final long[] seeds;
     private final float[] strengths;
+    private final NDArray[] maps;
 
     private Noise(Mode mode, long[] seeds, float[] strengths) {
+        this(mode, seeds, strengths, null);
+    }
+
+    private Noise(Mode mode, long[] seeds, float[] strengths, NDArray[] maps) {
         this.mode = mode;
         this.seeds = seeds;
         this.strengths = strengths;
+        this.maps = maps;
+    }
+
+    /**
+     * @param perLayer one map per synthesis layer, {@code [N, 1, size, size]} for a batch of N (differentiable when
+     *        they require a gradient); the caller keeps them alive while the noise is used
+     * @return noise that uses exactly these maps
+     */
+    public static Noise given(NDArray... perLayer) {
+        return new Noise(Mode.GIVEN, null, null, perLayer.clone());
     }
 
     /** @return fresh random noise */
@@ -50,6 +67,13 @@ public final class Noise {
      * @return this noise for that part: the same per-image seeds, so a part draws what the whole batch would
      */
     public Noise part(int from, int to) {
+        if (maps != null) {
+            NDArray[] part = new NDArray[maps.length];
+            for (int l = 0; l < maps.length; l++) {
+                part[l] = maps[l] == null ? null : maps[l].get(from + ":" + to);
+            }
+            return new Noise(mode, null, strengths, part);
+        }
         return seeds == null ? this : new Noise(mode, Arrays.copyOfRange(seeds, from, to), strengths);
     }
 
@@ -81,7 +105,7 @@ public final class Noise {
      * @return a copy with the noise of each layer multiplied by its strength
      */
     public Noise scaled(float... perLayer) {
-        return new Noise(mode, seeds, perLayer.clone());
+        return new Noise(mode, seeds, perLayer.clone(), maps);
     }
 
     /**
@@ -115,6 +139,14 @@ public final class Noise {
         switch (mode) {
             case RANDOM:
                 map = manager.randomNormal(new Shape(n, 1, size, size));
+                break;
+            case GIVEN:
+                if (layer >= maps.length || maps[layer] == null || maps[layer].getShape().get(0) != n
+                        || maps[layer].getShape().get(2) != size) {
+                    throw new IllegalArgumentException("given noise has no [" + n + ", 1, " + size + ", " + size
+                            + "] map for layer " + layer);
+                }
+                map = maps[layer];
                 break;
             case SEEDED:
                 if (seeds.length != n) {

@@ -117,6 +117,7 @@ public record ImageRequest(Kind kind, long a, long b, double psi, int cutoff, No
             case SEEDED -> Noise.seeded(a);
             case CONST -> Noise.constant();
             case NONE -> Noise.none();
+            case GIVEN -> throw new IllegalStateException("a request never names given noise maps");
         };
         return base.scaled(strengths);
     }
