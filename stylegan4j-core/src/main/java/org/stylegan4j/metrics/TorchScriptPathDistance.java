@@ -25,7 +25,8 @@ public final class TorchScriptPathDistance implements PathDistance, ImageDistanc
      * @throws StyleGanInputException for {@code UINT8} input
      */
     public TorchScriptPathDistance(Path file, TorchScriptFeatureExtractor.Input input, boolean rgb) {
-        this(file, input, rgb, "--ppl-input");
+        this(file, input, rgb, "--ppl-input", "the path-length network takes float input (--ppl-input float or "
+                + "float255): uint8 would round away the epsilon-sized differences path length measures");
     }
 
     /**
@@ -36,9 +37,14 @@ public final class TorchScriptPathDistance implements PathDistance, ImageDistanc
      * @throws StyleGanInputException for {@code UINT8} input
      */
     public TorchScriptPathDistance(Path file, TorchScriptFeatureExtractor.Input input, boolean rgb, String option) {
+        this(file, input, rgb, option, "an LPIPS network takes float input (" + option + " float or float255): "
+                + "uint8 rounds away small differences and has no gradient");
+    }
+
+    private TorchScriptPathDistance(Path file, TorchScriptFeatureExtractor.Input input, boolean rgb, String option,
+                                    String uint8Refusal) {
         if (input == TorchScriptFeatureExtractor.Input.UINT8) {
-            throw new StyleGanInputException("an LPIPS network takes float input (" + option + " float or float255): "
-                    + "uint8 rounds away small differences and has no gradient");
+            throw new StyleGanInputException(uint8Refusal);
         }
         this.network = new TorchScriptNetwork(file, input, rgb, option, false);
     }
