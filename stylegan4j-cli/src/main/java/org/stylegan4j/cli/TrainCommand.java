@@ -7,16 +7,18 @@ import org.stylegan4j.data.Images;
 import org.stylegan4j.figures.StyleBands;
 import org.stylegan4j.figures.StyleMixingFigure;
 import org.stylegan4j.io.AtomicFiles;
-import org.stylegan4j.io.Checkpoint;
 import org.stylegan4j.metrics.MetricsRunner;
 import org.stylegan4j.model.DiscriminatorConfig;
 import org.stylegan4j.model.Generator;
+import org.stylegan4j.io.Checkpoint;
+import org.stylegan4j.io.pkl.OfficialImport;
 import org.stylegan4j.model.ModelConfig;
 import org.stylegan4j.train.LossPlot;
 import org.stylegan4j.train.MetricsConfig;
 import org.stylegan4j.train.SampleGrid;
 import org.stylegan4j.train.TickLog;
 import org.stylegan4j.train.TickStats;
+import org.stylegan4j.train.FineTuning;
 import org.stylegan4j.train.TrainingConfig;
 import org.stylegan4j.train.TrainingDivergedException;
 import org.stylegan4j.train.Snapshots;
@@ -118,6 +120,15 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--mixing", description = "Style-mixing regularisation probability (0 for Table 1 row E).")
     Double mixing;
+
+    @Option(names = "--init-from", paramLabel = "NETWORK", description = "Fine-tune: start from a trained network (a "
+            + "checkpoint with D, e.g. a training snapshot, or an official .pkl) at its full resolution with a fresh "
+            + "optimizer; the architecture is the network's.")
+    Path initFrom;
+
+    @Option(names = "--freeze-d", paramLabel = "N", description = "With --init-from: keep D's first N layers (from "
+            + "its input) as trained (FreezeD).")
+    Integer freezeD;
 
     @Option(names = "--no-progressive", description = "Train at full resolution from the start.")
     boolean noProgressive;
@@ -227,7 +238,9 @@ public final class TrainCommand implements Callable<Integer> {
         } else {
             String name = preset == null ? "small" : preset;
             int res = resolution == null ? dataset.resolution() : resolution;
-            base = TrainingConfig.preset(name, ModelConfig.preset(name, res).withChannels(dataset.channels()));
+            ModelConfig model = initFrom != null ? networkConfig(initFrom)
+                    : ModelConfig.preset(name, res).withChannels(dataset.channels());
+            base = TrainingConfig.preset(name, model);
         }
         TrainingConfig config = withOptions(base);
         if (!"auto".equalsIgnoreCase(batchRound)) {
@@ -250,6 +263,15 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** The architecture of the network --init-from names (a checkpoint's config, or an official pickle's). */
+    private static ModelConfig networkConfig(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new StyleGanInputException("--init-from " + file + ": no such file");
+        }
+        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pkl")
+                ? OfficialImport.read(file).config() : Checkpoint.readConfig(file);
+    }
+
     /** The config with every option given applied, validated (--batch-round auto is applied by the caller). */
     private TrainingConfig withOptions(TrainingConfig base) {
         TrainingConfig.Builder b = base.toBuilder().model(withModelOptions(base.model()));
@@ -269,8 +291,11 @@ public final class TrainCommand implements Callable<Integer> {
         set(snapshotTicks, b::snapshotTicks);
         set(gridSize, b::gridSize);
         b.metrics(withMetricsOptions(base.metrics()));
-        if (noProgressive) {
+        if (noProgressive || initFrom != null) {
             b.progressive(false);
+        }
+        if (initFrom != null || freezeD != null) {
+            b.fineTuning(new FineTuning(initFrom == null ? null : initFrom.toString(), freezeD == null ? 0 : freezeD));
         }
         if (batchRound != null && !"auto".equalsIgnoreCase(batchRound)) {
             int round = parseRound();

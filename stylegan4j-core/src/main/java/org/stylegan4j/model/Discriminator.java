@@ -128,6 +128,25 @@ public final class Discriminator implements AutoCloseable {
         return dense1.forward(x);
     }
 
+    /**
+     * The layers a full-resolution image passes through, from the input: FromRGB_lod0, each block's Conv0 and
+     * Conv1_down from the full resolution down to 8x8, then 4x4.Conv, 4x4.Dense0 and 4x4.Dense1.
+     *
+     * @param config the architecture
+     * @return the layers' scopes, in that order
+     */
+    public static List<String> layerScopes(ModelConfig config) {
+        List<String> out = new ArrayList<>();
+        out.add("FromRGB_lod0");
+        for (int res = config.resolutionLog2(); res >= 3; res--) {
+            String scope = (1 << res) + "x" + (1 << res);
+            out.add(scope + ".Conv0");
+            out.add(scope + ".Conv1_down");
+        }
+        out.addAll(List.of("4x4.Conv", "4x4.Dense0", "4x4.Dense1"));
+        return out;
+    }
+
     /** @return trainable parameters per scope (FromRGB_lod0, 1024x1024.Conv0, ..., 4x4.Dense1), in creation order */
     public java.util.Map<String, Long> scopeParameterCounts() {
         java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();

@@ -11,6 +11,7 @@ import org.stylegan4j.nn.Tensors;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Adam (Kingma and Ba 2015) as StyleGAN trains with it (appendix C: beta1 0, beta2 0.99, eps 1e-8),
@@ -28,6 +29,7 @@ public final class Adam implements AutoCloseable {
     private final Map<String, NDArray> m = new LinkedHashMap<>();
     private final Map<String, NDArray> v = new LinkedHashMap<>();
     private long step;
+    private Set<String> frozen = Set.of();
 
     /**
      * @param params the trainable tensors to update
@@ -67,6 +69,9 @@ public final class Adam implements AutoCloseable {
         double correction = Math.sqrt(1 - Math.pow(beta2, step)) / (1 - Math.pow(beta1, step));
         float lrT = (float) (learningRate * correction);
         for (ParameterStore.Parameter p : params.trainable()) {
+            if (frozen.contains(p.name())) {
+                continue;
+            }
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 NDArray g = p.array().getGradient();
@@ -93,6 +98,21 @@ public final class Adam implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /**
+     * Keeps parameters fixed: {@link #step} leaves them (and their moments) as they are.
+     *
+     * @param names names of trainable parameters
+     * @throws IllegalArgumentException for a name that is not one
+     */
+    public void freeze(Set<String> names) {
+        for (String n : names) {
+            if (!m.containsKey(n)) {
+                throw new IllegalArgumentException("no trainable parameter '" + n + "' to freeze");
+            }
+        }
+        frozen = Set.copyOf(names);
     }
 
     /** Forgets the moments and the step count (the official reset at every level-of-detail change). */

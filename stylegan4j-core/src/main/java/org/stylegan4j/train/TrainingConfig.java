@@ -71,6 +71,8 @@ import java.util.TreeMap;
  * @param gridSize Columns and rows of the sample grid written every tick.
  * @param metrics The paper's metrics measured during the run ({@link TrainingMetrics}; none by default, the digit
  *        classifier's FID in the small preset on 32x32 grayscale data). Not part of what the run computes.
+ * @param fineTuning The trained network the run starts from and the layers of D kept fixed ({@link FineTuning};
+ *        none by default).
  */
 public record TrainingConfig(
         ModelConfig model,
@@ -103,7 +105,8 @@ public record TrainingConfig(
         Map<Integer, Integer> batchRoundDict,
         int snapshotTicks,
         int gridSize,
-        MetricsConfig metrics) {
+        MetricsConfig metrics,
+        FineTuning fineTuning) {
 
     /** Largest {@link #gridSize()}: a grid of 32 x 32 images is drawn every tick. */
     public static final int MAX_GRID_SIZE = 32;
@@ -117,6 +120,7 @@ public record TrainingConfig(
         tickKimgDict = sorted(tickKimgDict);
         batchRoundDict = sorted(batchRoundDict);
         metrics = metrics == null ? MetricsConfig.NONE : metrics;
+        fineTuning = fineTuning == null ? FineTuning.NONE : fineTuning;
     }
 
     private static <V> Map<Integer, V> sorted(Map<Integer, V> m) {
@@ -252,6 +256,7 @@ public record TrainingConfig(
         }
         checkMinibatches();
         metrics.validate();
+        fineTuning.validate(progressive);
         return this;
     }
 
@@ -442,6 +447,7 @@ public record TrainingConfig(
         private int snapshotTicks;
         private int gridSize;
         private MetricsConfig metrics;
+        private FineTuning fineTuning;
 
         /**
          * The paper's FFHQ schedule and losses (appendix C) for a model.
@@ -481,6 +487,7 @@ public record TrainingConfig(
             snapshotTicks = 10;
             gridSize = 8;
             metrics = MetricsConfig.NONE;
+            fineTuning = FineTuning.NONE;
         }
 
         private Builder(TrainingConfig c) {
@@ -515,6 +522,7 @@ public record TrainingConfig(
             snapshotTicks = c.snapshotTicks;
             gridSize = c.gridSize;
             metrics = c.metrics;
+            fineTuning = c.fineTuning;
         }
 
         /**
@@ -797,6 +805,15 @@ public record TrainingConfig(
         }
 
         /**
+         * @param v the trained network to start from and the frozen layers of D
+         * @return this builder
+         */
+        public Builder fineTuning(FineTuning v) {
+            fineTuning = v;
+            return this;
+        }
+
+        /**
          * @return the validated config
          * @throws StyleGanInputException naming the first invalid value
          */
@@ -805,7 +822,7 @@ public record TrainingConfig(
                     minibatchBase, minibatchDict, lrBase, lrDict, lrRampdown, minibatchRepeats,
                     resetOptimizerOnLodChange, loss, r1Gamma, penaltyInterval, wganLambda, wganEpsilon, gSmoothingKimg,
                     wAvgBeta, mirror, seed, tickKimgBase, tickKimgDict, workers, batchRound, batchRoundDict,
-                    snapshotTicks, gridSize, metrics).validate();
+                    snapshotTicks, gridSize, metrics, fineTuning).validate();
         }
     }
 }

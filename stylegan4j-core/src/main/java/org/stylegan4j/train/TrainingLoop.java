@@ -10,6 +10,7 @@ import org.stylegan4j.StyleGanInputException;
 import org.stylegan4j.data.BatchLoader;
 import org.stylegan4j.data.ImageDataset;
 import org.stylegan4j.io.AtomicFiles;
+import org.stylegan4j.io.Checkpoint;
 import org.stylegan4j.model.Discriminator;
 import org.stylegan4j.model.Generator;
 import org.stylegan4j.nn.Downscale2d;
@@ -100,10 +101,33 @@ public final class TrainingLoop implements AutoCloseable {
                     + runDir + " or choose another --outdir");
         }
         checkStart(config, data);
+        Checkpoint.Loaded source = config.fineTuning().enabled() ? config.fineTuning().read() : null;
         Files.createDirectories(runDir);
         TrainingLoop loop = new TrainingLoop(config, data, runDir);
+        if (source != null) {
+            loop.initialiseFrom(source);
+        }
         AtomicFiles.writeString(runDir.resolve(CONFIG_FILE), config.toJson());
         return loop;
+    }
+
+    /**
+     * Starts from a trained network ({@link FineTuning}): G, G_ema (G's weights when the file has only one of them)
+     * and D take its tensors, the names and shapes checked; Adam starts fresh, and D's first layers stay fixed.
+     */
+    private void initialiseFrom(Checkpoint.Loaded source) {
+        try {
+            String gPrefix = source.has(Checkpoint.G) ? Checkpoint.G : Checkpoint.G_EMA;
+            String emaPrefix = source.has(Checkpoint.G_EMA) ? Checkpoint.G_EMA : Checkpoint.G;
+            source.loadInto(gPrefix, g.parameters());
+            source.loadInto(emaPrefix, gEma.parameters());
+            source.loadInto(Checkpoint.D, d.parameters());
+        } catch (RuntimeException e) {
+            close();
+            throw new StyleGanInputException("--init-from " + config.fineTuning().initFrom() + " does not fit this "
+                    + "run's model: " + e.getMessage());
+        }
+        adamD.freeze(config.fineTuning().frozenParameters(d.parameters(), config.model()));
     }
 
     /**
@@ -119,6 +143,7 @@ public final class TrainingLoop implements AutoCloseable {
         config.validate();
         checkData(config, data);
         config.metrics().checkNetworks(config.model().numChannels(), config.model().resolution());
+        config.fineTuning().check(config.model());
         TrainingPlan plan = plan(config, data);
         plan.check(plan.phases(), TrainingPlan.Resources.detect());
     }
@@ -223,6 +248,7 @@ public final class TrainingLoop implements AutoCloseable {
             try {
                 loop.state = Snapshots.load(f, config.model(), loop.g, loop.gEma, loop.d, loop.adamG, loop.adamD);
                 loop.lastSnapshot = f.network();
+                loop.adamD.freeze(config.fineTuning().frozenParameters(loop.d.parameters(), config.model()));
                 LOG.info("resuming {} at {} kimg", runDir, String.format("%.1f", loop.state.kimg()));
                 return loop;
             } catch (Snapshots.IncompatibleSnapshotException e) {
