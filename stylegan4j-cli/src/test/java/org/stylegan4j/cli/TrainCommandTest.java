@@ -256,6 +256,44 @@ class TrainCommandTest {
     }
 
     @Test
+    void fineTuningInputsAreCheckedBeforeAnythingIsWritten() throws IOException {
+        Path data = dataset();
+        Path pkl = Path.of("").toAbsolutePath().resolveSibling("stylegan4j-core").resolve("src/test/resources/pkl/tiny32.pkl");
+        Path gOnly = tmp.resolve("g.safetensors");
+        Path withD = tmp.resolve("gd.safetensors");
+        assertEquals(0, run(new StringWriter(), "import", "--pkl", pkl.toString(), "--out", gOnly.toString()));
+        assertEquals(0, run(new StringWriter(), "import", "--pkl", pkl.toString(), "--out", withD.toString(),
+                "--with-discriminator"));
+        String[][] cases = {
+            {"--init-from", gOnly.toString()},
+            {"--init-from", withD.toString()},
+            {"--init-from", pkl.toString()},
+            {"--init-from", withD.toString(), "--freeze-d", "99"},
+            {"--freeze-d", "2"},
+            {"--init-from", tmp.resolve("missing.safetensors").toString()},
+        };
+        String[] expected = {
+            "holds no discriminator: fine-tuning needs one (start from a training snapshot, or import an official "
+                    + ".pkl with `stylegan4j import --with-discriminator`)",
+            "the data holds 8x8 images but the model is 32x32; prepare the data with `stylegan4j dataset --resolution 32`",
+            "the data holds 8x8 images but the model is 32x32",
+            "--freeze-d 99 is more than D's 10 layers",
+            "--freeze-d keeps trained layers of D: it needs --init-from",
+            "no such file",
+        };
+        for (int i = 0; i < cases.length; i++) {
+            List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--outdir",
+                    tmp.resolve("ft" + i).toString()));
+            args.addAll(List.of(cases[i]));
+            StringWriter err = new StringWriter();
+            assertEquals(2, run(err, args.toArray(new String[0])), args + " -> " + err);
+            String text = err.toString().trim();
+            assertTrue(text.startsWith("error: ") && text.contains(expected[i]) && text.lines().count() == 1, text);
+            assertTrue(Files.notExists(tmp.resolve("ft" + i)), "a refused run must not create its directory");
+        }
+    }
+
+    @Test
     void deviceErrorsNameTheFix() throws IOException {
         Path data = dataset();
         StringWriter err = new StringWriter();

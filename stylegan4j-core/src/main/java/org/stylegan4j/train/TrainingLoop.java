@@ -141,9 +141,9 @@ public final class TrainingLoop implements AutoCloseable {
      */
     public static void checkStart(TrainingConfig config, ImageDataset data) {
         config.validate();
+        config.fineTuning().check(config.model());
         checkData(config, data);
         config.metrics().checkNetworks(config.model().numChannels(), config.model().resolution());
-        config.fineTuning().check(config.model());
         TrainingPlan plan = plan(config, data);
         plan.check(plan.phases(), TrainingPlan.Resources.detect());
     }
