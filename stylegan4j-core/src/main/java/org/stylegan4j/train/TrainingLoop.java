@@ -102,12 +102,17 @@ public final class TrainingLoop implements AutoCloseable {
         }
         checkStart(config, data);
         Checkpoint.Loaded source = config.fineTuning().enabled() ? config.fineTuning().read() : null;
-        Files.createDirectories(runDir);
         TrainingLoop loop = new TrainingLoop(config, data, runDir);
         if (source != null) {
             loop.initialiseFrom(source);
         }
-        AtomicFiles.writeString(runDir.resolve(CONFIG_FILE), config.toJson());
+        try {
+            Files.createDirectories(runDir);
+            AtomicFiles.writeString(runDir.resolve(CONFIG_FILE), config.toJson());
+        } catch (IOException | RuntimeException e) {
+            loop.close();
+            throw e;
+        }
         return loop;
     }
 
