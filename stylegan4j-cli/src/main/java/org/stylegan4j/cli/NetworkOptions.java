@@ -10,7 +10,6 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /** The options that choose a generator: a network file, or a randomly initialised network. */
 public final class NetworkOptions {
@@ -49,7 +48,7 @@ public final class NetworkOptions {
     public ModelConfig config() {
         if (source.network != null) {
             Path file = existing(source.network);
-            return isPickle(file) ? null : Checkpoint.readConfig(file);
+            return OfficialImport.isPickle(file) ? null : Checkpoint.readConfig(file);
         }
         return ModelConfig.preset(preset, resolution);
     }
@@ -58,7 +57,7 @@ public final class NetworkOptions {
     public Generator load() {
         if (source.network != null) {
             Path file = existing(source.network);
-            return (isPickle(file) ? OfficialImport.load(file) : Checkpoint.loadGenerator(file)).freeze();
+            return OfficialImport.loadGenerator(file).freeze();
         }
         return new Generator(ModelConfig.preset(preset, resolution), initSeed).freeze();
     }
@@ -67,10 +66,6 @@ public final class NetworkOptions {
     public String describe() {
         return source.network != null ? source.network.toString()
                 : "random-init " + preset + " " + resolution + "x" + resolution + " (init seed " + initSeed + ")";
-    }
-
-    private static boolean isPickle(Path file) {
-        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pkl");
     }
 
     private static Path existing(Path file) {

@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code stylegan4j project}: the latents that reproduce target images (the ADA projector's procedure). */
@@ -178,10 +179,10 @@ public final class ProjectCommand implements Callable<Integer> {
         return m.create(all, new Shape(targets.size(), c.numChannels(), c.resolution(), c.resolution()));
     }
 
-    private java.util.Map<String, String> metadata(ImageDistance distance, Projector.Result r) throws Exception {
+    private Map<String, String> metadata(ImageDistance distance, Projector.Result r) throws Exception {
         List<String> names = targets.stream().map(Path::toString).toList();
         double[] last = r.distances()[steps - 1];
-        return java.util.Map.of("targets", JSON.writeValueAsString(names), "space", space, "steps",
+        return Map.of("targets", JSON.writeValueAsString(names), "space", space, "steps",
                 Integer.toString(steps), "seed", Long.toString(seed), "distance", distance.describe(),
                 "final_distances", JSON.writeValueAsString(last), "network", network.describe());
     }

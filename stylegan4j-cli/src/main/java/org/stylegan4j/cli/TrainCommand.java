@@ -268,8 +268,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (!Files.isRegularFile(file)) {
             throw new StyleGanInputException("--init-from " + file + ": no such file");
         }
-        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pkl")
-                ? OfficialImport.read(file).config() : Checkpoint.readConfig(file);
+        return OfficialImport.config(file);
     }
 
     /** The config with every option given applied, validated (--batch-round auto is applied by the caller). */

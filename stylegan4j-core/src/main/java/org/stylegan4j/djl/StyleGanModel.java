@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.BaseModel;
 import ai.djl.ndarray.types.DataType;
 import org.stylegan4j.StyleGanInputException;
-import org.stylegan4j.io.Checkpoint;
 import org.stylegan4j.io.pkl.OfficialImport;
 import org.stylegan4j.model.Generator;
 import org.stylegan4j.nn.Engines;
@@ -49,7 +48,7 @@ public final class StyleGanModel extends BaseModel {
         Path file = networkFile(modelPath, prefix);
         setModelDir(file.toAbsolutePath().getParent());
         GenerationOptions generation = GenerationOptions.from(getProperties());
-        Generator loaded = (isPickle(file) ? OfficialImport.load(file) : Checkpoint.loadGenerator(file)).freeze();
+        Generator loaded = OfficialImport.loadGenerator(file).freeze();
         if (generator != null) {
             generator.close();
         }
@@ -78,10 +77,6 @@ public final class StyleGanModel extends BaseModel {
             generator = null;
         }
         super.close();
-    }
-
-    private static boolean isPickle(Path file) {
-        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pkl");
     }
 
     private static boolean isNetwork(Path file) {

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -70,7 +69,7 @@ public record FineTuning(String initFrom, int freezeD) {
         if (!Files.isRegularFile(file)) {
             throw new StyleGanInputException("--init-from " + initFrom + ": no such file");
         }
-        if (!isPickle(file)) {
+        if (!OfficialImport.isPickle(file)) {
             boolean hasD = SafeTensors.readLayout(file).shapes().keySet().stream()
                     .anyMatch(k -> k.startsWith(Checkpoint.D + "."));
             if (!hasD) {
@@ -94,7 +93,7 @@ public record FineTuning(String initFrom, int freezeD) {
      */
     Checkpoint.Loaded read() throws IOException {
         Path file = Path.of(initFrom);
-        if (!isPickle(file)) {
+        if (!OfficialImport.isPickle(file)) {
             return Checkpoint.read(file);
         }
         Path converted = Files.createTempFile("stylegan4j-init-", ".safetensors");
@@ -120,9 +119,5 @@ public record FineTuning(String initFrom, int freezeD) {
             }
         }
         return out;
-    }
-
-    private static boolean isPickle(Path file) {
-        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pkl");
     }
 }

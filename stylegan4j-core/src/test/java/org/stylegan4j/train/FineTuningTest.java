@@ -12,6 +12,7 @@ import org.stylegan4j.nn.ParameterStore;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -82,7 +83,7 @@ class FineTuningTest {
                         continue;
                     }
                     float[] before = tensors.get("D." + p.name()).data();
-                    boolean same = java.util.Arrays.equals(before, p.array().toFloatArray());
+                    boolean same = Arrays.equals(before, p.array().toFloatArray());
                     assertEquals(layer < 2, same, p.name() + (layer < 2 ? " is frozen" : " learns"));
                 }
             }

@@ -108,6 +108,34 @@ public final class OfficialImport {
     }
 
     /**
+     * @param file a network file
+     * @return whether it is an official pickle (by its {@code .pkl} name), read by this importer
+     */
+    public static boolean isPickle(Path file) {
+        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pkl");
+    }
+
+    /**
+     * The generator of any network file: an official pickle's {@code Gs}, or a stylegan4j checkpoint's G_ema.
+     *
+     * @param file a {@code .pkl} or {@code .safetensors} file
+     * @return the generator (the caller closes it)
+     */
+    public static Generator loadGenerator(Path file) {
+        return isPickle(file) ? load(file) : Checkpoint.loadGenerator(file);
+    }
+
+    /**
+     * The architecture of any network file (an official pickle is read whole to infer it).
+     *
+     * @param file a {@code .pkl} or {@code .safetensors} file
+     * @return its model config
+     */
+    public static ModelConfig config(Path file) {
+        return isPickle(file) ? read(file).config() : Checkpoint.readConfig(file);
+    }
+
+    /**
      * Builds a stylegan4j generator from one of the pickle's generators.
      *
      * @param networks the read pickle
