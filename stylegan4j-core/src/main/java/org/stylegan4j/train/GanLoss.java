@@ -1,7 +1,6 @@
 package org.stylegan4j.train;
 
 import ai.djl.ndarray.NDArray;
-import org.stylegan4j.model.Discriminator;
 
 import java.util.Random;
 
@@ -15,8 +14,22 @@ public interface GanLoss {
      * @param realScore mean score of the reals
      * @param fakeScore mean score of the fakes
      * @param penalty mean gradient penalty term as added to the loss
+     * @param realScores the raw scores of the reals [S, 1] (S = N, or N / pack for a packing D), for ADA's r_t
      */
-    record DiscriminatorLoss(NDArray total, NDArray realScore, NDArray fakeScore, NDArray penalty) {
+    record DiscriminatorLoss(NDArray total, NDArray realScore, NDArray fakeScore, NDArray penalty,
+                             NDArray realScores) {
+    }
+
+    /**
+     * The discriminator as the loss sees it: images in, scores out, with any augmentation in between (which the
+     * gradient penalties differentiate through: they take the gradient with respect to the images given).
+     */
+    interface Critic {
+        /**
+         * @param images [N, C, H, W] at the native resolution of the level of detail
+         * @return scores [S, 1]
+         */
+        NDArray score(NDArray images);
     }
 
     /**
@@ -29,7 +42,7 @@ public interface GanLoss {
      * Scores reals and fakes and builds the discriminator's loss with its penalty; must run while
      * recording, with the discriminator's parameters requiring gradients.
      *
-     * @param d discriminator
+     * @param d the discriminator, with any augmentation
      * @param reals real images at the native resolution of the level of detail
      * @param fakes generated images, same shape, without graph into G
      * @param lod level of detail
@@ -38,7 +51,7 @@ public interface GanLoss {
      *                     interval on the minibatches of a lazy schedule, 0 to skip it
      * @return the loss terms
      */
-    DiscriminatorLoss discriminatorLoss(Discriminator d, NDArray reals, NDArray fakes, double lod, Random rng,
+    DiscriminatorLoss discriminatorLoss(Critic d, NDArray reals, NDArray fakes, double lod, Random rng,
                                         double penaltyScale);
 
     /**

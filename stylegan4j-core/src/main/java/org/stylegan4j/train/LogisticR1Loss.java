@@ -2,14 +2,14 @@ package org.stylegan4j.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
-import org.stylegan4j.model.Discriminator;
 import org.stylegan4j.nn.Tensors;
 
 import java.util.Random;
 
 /**
  * The paper's FFHQ losses (appendix C): non-saturating logistic loss for G, softplus(-D(G(z))), and
- * logistic loss for D, softplus(D(G(z))) + softplus(-D(x)), with the R1 penalty on reals.
+ * logistic loss for D, softplus(D(G(z))) + softplus(-D(x)), with the R1 penalty on reals. With augmentation the
+ * penalty is the gradient with respect to the reals before they are augmented, through the augmentation, as in ADA.
  */
 public final class LogisticR1Loss implements GanLoss {
 
@@ -26,23 +26,23 @@ public final class LogisticR1Loss implements GanLoss {
     }
 
     @Override
-    public DiscriminatorLoss discriminatorLoss(Discriminator d, NDArray reals, NDArray fakes, double lod, Random rng,
+    public DiscriminatorLoss discriminatorLoss(Critic d, NDArray reals, NDArray fakes, double lod, Random rng,
                                                double penaltyScale) {
-        NDArray fakeScores = d.forward(fakes, lod);
+        NDArray fakeScores = d.score(fakes);
         NDArray penalty;
         NDArray realScores;
         if (gamma > 0 && penaltyScale > 0) {
             NDArray x = reals.stopGradient();
             x.setRequiresGradient(true);
-            realScores = d.forward(x, lod);
+            realScores = d.score(x);
             penalty = Tensors.scale(R1Penalty.squaredGradientNorm(realScores, x, lod).mean(), gamma * 0.5 * penaltyScale);
         } else {
-            realScores = d.forward(reals, lod);
+            realScores = d.score(reals);
             penalty = realScores.zerosLike().sum();
         }
         NDArray total = Activation.softPlus(fakeScores).mean()
                 .add(Activation.softPlus(realScores.neg()).mean())
                 .add(penalty);
-        return new DiscriminatorLoss(total, realScores.mean(), fakeScores.mean(), penalty);
+        return new DiscriminatorLoss(total, realScores.mean(), fakeScores.mean(), penalty, realScores);
     }
 }

@@ -18,8 +18,11 @@ package org.stylegan4j.train;
  * @param rssMb resident memory of the process in MiB
  * @param totalSeconds training time so far, across resumes
  * @param peakRssMb the most resident memory of the process during the tick in MiB (0 where not measured)
+ * @param augmentP augmentation probability at the end of the tick (0 without augmentation)
+ * @param rt ADA's overfitting heuristic over the tick: the mean of sign(D(x)) over the (augmented) reals' raw
+ *        scores, logged with or without augmentation
  */
 public record TickStats(long tick, double kimg, double lod, int resolution, int minibatch, double lossG, double lossD,
                         double penalty, double realScore, double fakeScore, double secPerKimg, double imagesPerSecond,
-                        double rssMb, double totalSeconds, double peakRssMb) {
+                        double rssMb, double totalSeconds, double peakRssMb, double augmentP, double rt) {
 }

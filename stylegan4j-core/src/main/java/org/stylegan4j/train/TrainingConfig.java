@@ -73,6 +73,8 @@ import java.util.TreeMap;
  *        classifier's FID in the small preset on 32x32 grayscale data). Not part of what the run computes.
  * @param fineTuning The trained network the run starts from and the layers of D kept fixed ({@link FineTuning};
  *        none by default).
+ * @param augmentation The augmentation of the images D sees ({@link Augmentation}: none by default, a fixed
+ *        probability, or ADA's adaptive one).
  */
 public record TrainingConfig(
         ModelConfig model,
@@ -106,7 +108,8 @@ public record TrainingConfig(
         int snapshotTicks,
         int gridSize,
         MetricsConfig metrics,
-        FineTuning fineTuning) {
+        FineTuning fineTuning,
+        Augmentation augmentation) {
 
     /** Largest {@link #gridSize()}: a grid of 32 x 32 images is drawn every tick. */
     public static final int MAX_GRID_SIZE = 32;
@@ -121,6 +124,7 @@ public record TrainingConfig(
         batchRoundDict = sorted(batchRoundDict);
         metrics = metrics == null ? MetricsConfig.NONE : metrics;
         fineTuning = fineTuning == null ? FineTuning.NONE : fineTuning;
+        augmentation = augmentation == null ? Augmentation.NONE : augmentation;
     }
 
     private static <V> Map<Integer, V> sorted(Map<Integer, V> m) {
@@ -257,6 +261,7 @@ public record TrainingConfig(
         checkMinibatches();
         metrics.validate();
         fineTuning.validate(progressive);
+        augmentation.validate();
         return this;
     }
 
@@ -448,6 +453,7 @@ public record TrainingConfig(
         private int gridSize;
         private MetricsConfig metrics;
         private FineTuning fineTuning;
+        private Augmentation augmentation;
 
         /**
          * The paper's FFHQ schedule and losses (appendix C) for a model.
@@ -488,6 +494,7 @@ public record TrainingConfig(
             gridSize = 8;
             metrics = MetricsConfig.NONE;
             fineTuning = FineTuning.NONE;
+            augmentation = Augmentation.NONE;
         }
 
         private Builder(TrainingConfig c) {
@@ -523,6 +530,7 @@ public record TrainingConfig(
             gridSize = c.gridSize;
             metrics = c.metrics;
             fineTuning = c.fineTuning;
+            augmentation = c.augmentation;
         }
 
         /**
@@ -814,6 +822,15 @@ public record TrainingConfig(
         }
 
         /**
+         * @param v the augmentation of the images D sees
+         * @return this builder
+         */
+        public Builder augmentation(Augmentation v) {
+            augmentation = v;
+            return this;
+        }
+
+        /**
          * @return the validated config
          * @throws StyleGanInputException naming the first invalid value
          */
@@ -822,7 +839,7 @@ public record TrainingConfig(
                     minibatchBase, minibatchDict, lrBase, lrDict, lrRampdown, minibatchRepeats,
                     resetOptimizerOnLodChange, loss, r1Gamma, penaltyInterval, wganLambda, wganEpsilon, gSmoothingKimg,
                     wAvgBeta, mirror, seed, tickKimgBase, tickKimgDict, workers, batchRound, batchRoundDict,
-                    snapshotTicks, gridSize, metrics, fineTuning).validate();
+                    snapshotTicks, gridSize, metrics, fineTuning, augmentation).validate();
         }
     }
 }

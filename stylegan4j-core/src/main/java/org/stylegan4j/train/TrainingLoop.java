@@ -32,7 +32,8 @@ import java.util.function.UnaryOperator;
 /**
  * StyleGAN's training loop (appendix C): alternating D and G steps with Adam, progressive growing
  * with fade-in, the generator's moving average, style-mixing regularisation, the tracked average of
- * w, ticks, and atomic snapshots from which a run resumes exactly. Logs, sample grids, the loss plot and
+ * w, the augmentation of D's images with ADA's adaptive probability ({@link AugmentPipe}, {@link AdaController}),
+ * ticks, and atomic snapshots from which a run resumes exactly. Logs, sample grids, the loss plot and
  * scheduled snapshots are {@link TrainingListener}s.
  * Networks run at the native resolution of the current level of detail (the official networks run
  * on nearest-upscaled images, which is the same computation done 4^floor(lod) times over; R1 and
@@ -83,7 +84,7 @@ public final class TrainingLoop implements AutoCloseable {
         this.adamG = Adam.official(g.parameters());
         this.adamD = Adam.official(d.parameters());
         this.steps = new TrainingStep(config, g, d, adamG, adamD);
-        this.state = TrainingState.initial();
+        this.state = TrainingState.initial(config.augmentation().p());
     }
 
     /**
@@ -387,7 +388,7 @@ public final class TrainingLoop implements AutoCloseable {
             for (Path f : files.toList()) {
                 String name = f.getFileName().toString();
                 if (name.equals(CONFIG_FILE) || name.equals(SampleGrids.REALS) || name.equals(TickLog.FILE)
-                        || name.equals(LossPlot.FILE) || name.equals(TrainingMetrics.FILE)
+                        || name.equals(LossPlot.FILE) || name.equals(LossPlot.AUGMENT_FILE) || name.equals(TrainingMetrics.FILE)
                         || name.equals(TrainingMetrics.PLOT) || name.matches("fakes\\d+\\.png")) {
                     Files.deleteIfExists(f);
                 }
@@ -447,8 +448,9 @@ public final class TrainingLoop implements AutoCloseable {
         }
     }
 
-    /** The losses of one minibatch. */
-    private record StepResult(double lossG, double lossD, double penalty, double realScore, double fakeScore, int n) {
+    /** The losses of one minibatch, and the signs of its real scores. */
+    private record StepResult(double lossG, double lossD, double penalty, double realScore, double fakeScore, int n,
+                              double realSignSum, long realScores) {
     }
 
     /** Averages of the current tick. */
@@ -458,6 +460,8 @@ public final class TrainingLoop implements AutoCloseable {
         double penalty;
         double real;
         double fake;
+        double realSigns;
+        long realScores;
         int steps;
 
         void add(StepResult r) {
@@ -466,6 +470,10 @@ public final class TrainingLoop implements AutoCloseable {
             penalty += r.penalty;
             real += r.realScore;
             fake += r.fakeScore;
+            if (Double.isFinite(r.realSignSum)) {
+                realSigns += r.realSignSum;
+                realScores += r.realScores;
+            }
             steps++;
         }
     }
@@ -490,11 +498,15 @@ public final class TrainingLoop implements AutoCloseable {
             scope.suppressNotUsedWarning();
             int res = batch.resolution();
             NDArray reals = processReals(Tensors.owned(step, batch.data(), new Shape(batch.n(), batch.channels(), res, res)), lod);
-            double[] dl = steps.discriminatorStep(step, reals, lod, rng, sched.learningRate(), it);
+            double p = state.augmentP();
+            double[] dl = steps.discriminatorStep(step, reals, lod, rng, sched.learningRate(), it, p);
             GeneratorEma.update(gEma.parameters(), g.parameters(), GeneratorEma.beta(batch.n(), config.gSmoothingKimg()));
-            double lossG = steps.generatorStep(step, batch.n(), lod, rng, sched.learningRate());
-            result = new StepResult(lossG, dl[0], dl[1], dl[2], dl[3], batch.n());
+            double lossG = steps.generatorStep(step, batch.n(), lod, rng, sched.learningRate(), p);
+            result = new StepResult(lossG, dl[0], dl[1], dl[2], dl[3], batch.n(), dl[4], (long) dl[5]);
         }
+        AdaController ada = new AdaController(config.augmentation(), state.augmentP(), state.adaSignSum(),
+                state.adaSignCount());
+        ada.update(it, batch.n(), result.realSignSum(), result.realScores());
         if (!Double.isFinite(result.lossG) || !Double.isFinite(result.lossD)) {
             nonFiniteSteps++;
             LOG.warn("non-finite loss at {} kimg (G {}, D {}); its updates were skipped", String.format("%.1f", state.kimg()),
@@ -509,7 +521,7 @@ public final class TrainingLoop implements AutoCloseable {
         }
         state = new TrainingState(state.nimg() + batch.n(), it + 1, state.tick(), state.tickStartNimg(), lodFloor,
                 lodCeil, scheduleKimg, reevaluate ? it : state.scheduleIteration(), adamG.steps(), adamD.steps(),
-                loader.consumed(), state.totalSeconds());
+                loader.consumed(), state.totalSeconds(), ada.p(), ada.signSum(), ada.signCount());
         return result;
     }
 
@@ -533,7 +545,8 @@ public final class TrainingLoop implements AutoCloseable {
                 sched.resolution(),
                 sched.minibatch(), acc.lossG / steps, acc.lossD / steps, acc.penalty / steps, acc.real / steps,
                 acc.fake / steps, seconds / (imgs / 1000.0), imgs / seconds, ResidentMemory.megabytes(),
-                state.totalSeconds(), ResidentMemory.peakMegabytes());
+                state.totalSeconds(), ResidentMemory.peakMegabytes(), state.augmentP(),
+                acc.realScores == 0 ? 0 : acc.realSigns / acc.realScores);
         state = state.nextTick();
         return stats;
     }

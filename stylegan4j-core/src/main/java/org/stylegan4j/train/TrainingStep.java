@@ -21,7 +21,8 @@ import java.util.Random;
  * then a generator update, each with Adam; the generator's forward passes update the tracked average
  * of w and apply the style-mixing regulariser. With more than one worker the minibatch is split
  * across {@link DataParallel} workers; with {@link TrainingConfig#batchRound} each worker's share runs
- * in rounds whose gradients are summed before the update.
+ * in rounds whose gradients are summed before the update. With {@link TrainingConfig#augmentation} every image D sees
+ * (reals and fakes in the D step, fakes in the G step) passes through the {@link AugmentPipe} first.
  */
 public final class TrainingStep implements AutoCloseable {
 
@@ -31,6 +32,7 @@ public final class TrainingStep implements AutoCloseable {
     private final Adam adamD;
     private final GanLoss loss;
     private final DataParallel parallel;
+    private final AugmentPipe augment;
 
     /**
      * @param config hyper-parameters (its {@link TrainingConfig#workers} sets the data parallelism)
@@ -46,6 +48,15 @@ public final class TrainingStep implements AutoCloseable {
         this.adamD = adamD;
         this.loss = GanLoss.of(config.loss(), config.r1Gamma(), config.wganLambda(), config.wganEpsilon());
         this.parallel = new DataParallel(g, d, config.workers());
+        this.augment = config.augmentation().enabled() ? AugmentPipe.bgc() : null;
+    }
+
+    /** D on images through the augmentation at probability p, with its draws from {@code rng} (none without one). */
+    private GanLoss.Critic critic(Discriminator d, double lod, double augmentP, Random rng) {
+        if (augment == null) {
+            return x -> d.forward(x, lod);
+        }
+        return x -> d.forward(augment.apply(x, augmentP, rng), lod);
     }
 
     /** A worker's generated images and the mean of its w, which updates the tracked average. */
@@ -137,8 +148,23 @@ public final class TrainingStep implements AutoCloseable {
         T run(int first, int size, int parts, Generator g, Discriminator d, NDManager m, Random rng);
     }
 
-    /** One worker's part of a D step: its loss terms and the mean of its w. */
-    private record DiscriminatorPart(double[] terms, float[] meanW) {
+    /** One worker's part of a D step: its loss terms, the signs of its real scores and the mean of its w. */
+    private record DiscriminatorPart(double[] terms, double realSignSum, long realScores, float[] meanW) {
+    }
+
+    /**
+     * One discriminator update at the configured augmentation probability ({@link Augmentation#p()}).
+     *
+     * @param m manager of the step
+     * @param reals processed reals at the native resolution
+     * @param lod level of detail
+     * @param rng the step's generator
+     * @param lr learning rate
+     * @param iteration minibatch index (decides whether a lazy penalty is due)
+     * @return as {@link #discriminatorStep(NDManager, NDArray, double, Random, double, long, double)}
+     */
+    public double[] discriminatorStep(NDManager m, NDArray reals, double lod, Random rng, double lr, long iteration) {
+        return discriminatorStep(m, reals, lod, rng, lr, iteration, config.augmentation().p());
     }
 
     /**
@@ -150,9 +176,12 @@ public final class TrainingStep implements AutoCloseable {
      * @param rng the step's generator
      * @param lr learning rate
      * @param iteration minibatch index (decides whether a lazy penalty is due)
-     * @return D loss, penalty, mean real score, mean fake score
+     * @param augmentP probability of each augmentation (unused without augmentation)
+     * @return D loss, penalty, mean real score, mean fake score (each the mean over the workers and rounds), then the
+     *         sum of sign(D(x)) over the real scores and how many real scores there were (ADA's r_t is their ratio)
      */
-    public double[] discriminatorStep(NDManager m, NDArray reals, double lod, Random rng, double lr, long iteration) {
+    public double[] discriminatorStep(NDManager m, NDArray reals, double lod, Random rng, double lr, long iteration,
+                                      double augmentP) {
         int interval = Math.max(1, config.penaltyInterval());
         double penaltyScale = iteration % interval == 0 ? interval : 0;
         int n = Math.toIntExact(reals.getShape().get(0));
@@ -162,28 +191,46 @@ public final class TrainingStep implements AutoCloseable {
         List<DiscriminatorPart> parts = inRounds(m, rng, n, lod, (first, size, count, gk, dk, wm, wrng) -> {
             NDArray partReals = size == n ? reals : reals.get(new NDIndex("{}:{}", first, first + size));
             Generated fakes = generateForTraining(gk, wm, size, lod, wrng);
-            GanLoss.DiscriminatorLoss dl = loss.discriminatorLoss(dk, partReals, fakes.images().stopGradient(),
-                    lod, wrng, penaltyScale);
+            GanLoss.DiscriminatorLoss dl = loss.discriminatorLoss(critic(dk, lod, augmentP, wrng), partReals,
+                    fakes.images().stopGradient(), lod, wrng, penaltyScale);
             backward(dl.total(), count);
             return new DiscriminatorPart(new double[] {dl.total().getFloat(), dl.penalty().getFloat(),
-                dl.realScore().getFloat(), dl.fakeScore().getFloat()}, fakes.meanW());
+                dl.realScore().getFloat(), dl.fakeScore().getFloat()},
+                    dl.realScores().stopGradient().sign().sum().getFloat(), dl.realScores().getShape().get(0),
+                    fakes.meanW());
         });
         updateAverageW(m, parts.stream().map(DiscriminatorPart::meanW).toList());
         parallel.sumGradients(false);
         adamD.step(lr);
         parallel.clearGradients(false);
         parallel.requireGradients(false, false);
-        double[] out = new double[4];
+        double[] out = new double[6];
         for (DiscriminatorPart p : parts) {
-            for (int i = 0; i < out.length; i++) {
+            for (int i = 0; i < p.terms().length; i++) {
                 out[i] += p.terms()[i] / parts.size();
             }
+            out[4] += p.realSignSum();
+            out[5] += p.realScores();
         }
         return out;
     }
 
     /** One worker's part of a G step: its loss and the mean of its w. */
     private record GeneratorPart(double loss, float[] meanW) {
+    }
+
+    /**
+     * One generator update at the configured augmentation probability ({@link Augmentation#p()}).
+     *
+     * @param m manager of the step
+     * @param n minibatch size
+     * @param lod level of detail
+     * @param rng the step's generator
+     * @param lr learning rate
+     * @return the G loss
+     */
+    public double generatorStep(NDManager m, int n, double lod, Random rng, double lr) {
+        return generatorStep(m, n, lod, rng, lr, config.augmentation().p());
     }
 
     /**
@@ -194,14 +241,15 @@ public final class TrainingStep implements AutoCloseable {
      * @param lod level of detail
      * @param rng the step's generator
      * @param lr learning rate
+     * @param augmentP probability of each augmentation of the fakes D scores (unused without augmentation)
      * @return the G loss
      */
-    public double generatorStep(NDManager m, int n, double lod, Random rng, double lr) {
+    public double generatorStep(NDManager m, int n, double lod, Random rng, double lr, double augmentP) {
         parallel.syncDiscriminators();
         parallel.requireGradients(true, true);
         List<GeneratorPart> parts = inRounds(m, rng, n, lod, (first, size, count, gk, dk, wm, wrng) -> {
             Generated fakes = generateForTraining(gk, wm, size, lod, wrng);
-            NDArray lossG = loss.generatorLoss(dk.forward(fakes.images(), lod));
+            NDArray lossG = loss.generatorLoss(critic(dk, lod, augmentP, wrng).score(fakes.images()));
             backward(lossG, count);
             return new GeneratorPart(lossG.getFloat(), fakes.meanW());
         });

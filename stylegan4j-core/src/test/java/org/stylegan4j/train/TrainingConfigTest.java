@@ -93,6 +93,39 @@ class TrainingConfigTest {
     }
 
     @Test
+    void theAugmentationIsPartOfTheTreeAndOldConfigsReadAsNone() throws IOException {
+        Augmentation ada = new Augmentation(Augmentation.Kind.ADA, 0.1, 0.7, 100);
+        TrainingConfig c = SMALL.toBuilder().augmentation(ada).build();
+        assertTrue(c.toJson().contains("\"kind\" : \"ada\""), c.toJson());
+        assertEquals(c, TrainingConfig.fromJson(c.toJson(), "test"));
+        assertEquals(List.of("augmentation.kind: \"none\" -> \"ada\"", "augmentation.p: 0.0 -> 0.1",
+                "augmentation.target: 0.6 -> 0.7", "augmentation.kimg: 500.0 -> 100.0"), SMALL.differences(c));
+        assertEquals(Augmentation.NONE, SMALL.augmentation());
+        assertEquals(Augmentation.NONE, TrainingConfig.fromJson(resource("config-0.1.json"), "old").augmentation());
+        String withoutKind = c.toJson().replace("\"kind\" : \"ada\",", "");
+        assertEquals("x: augmentation.p (--aug-p) is the probability of --aug fixed or ada; the augmentation is none",
+                assertThrows(StyleGanInputException.class, () -> TrainingConfig.fromJson(withoutKind, "x")).getMessage(),
+                "a missing kind reads as none");
+        assertEquals("x: training config is not valid (unknown augmentation 'adaptive' (expected none, fixed or ada))",
+                assertThrows(StyleGanInputException.class, () -> TrainingConfig.fromJson(
+                        c.toJson().replace("\"ada\"", "\"adaptive\""), "x")).getMessage());
+    }
+
+    @Test
+    void augmentationValuesAreCheckedWithTheirOptions() {
+        refused("augmentation.p (--aug-p) must be between 0 and 1, got 1.5",
+                b -> b.augmentation(new Augmentation(Augmentation.Kind.FIXED, 1.5, 0.6, 500)));
+        refused("augmentation.p (--aug-p) must be between 0 and 1, got -0.1",
+                b -> b.augmentation(new Augmentation(Augmentation.Kind.ADA, -0.1, 0.6, 500)));
+        refused("augmentation.p (--aug-p) is the probability of --aug fixed or ada; the augmentation is none",
+                b -> b.augmentation(new Augmentation(Augmentation.Kind.NONE, 0.2, 0.6, 500)));
+        refused("augmentation.target (--ada-target) must be between 0 and 1 (exclusive), got 1.0",
+                b -> b.augmentation(new Augmentation(Augmentation.Kind.ADA, 0, 1, 500)));
+        refused("augmentation.kimg (--ada-kimg) must be positive, got 0.0",
+                b -> b.augmentation(new Augmentation(Augmentation.Kind.ADA, 0, 0.6, 0)));
+    }
+
+    @Test
     void tablesAreSortedAndCannotBeChanged() {
         TrainingConfig c = SMALL.toBuilder().minibatchDict(Map.of(32, 16, 8, 64, 16, 32)).build();
         assertEquals(List.of(8, 16, 32), List.copyOf(c.minibatchDict().keySet()));

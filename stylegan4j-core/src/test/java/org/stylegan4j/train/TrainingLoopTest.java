@@ -75,6 +75,82 @@ class TrainingLoopTest {
         }
     }
 
+    private static TrainingConfig adaptive(double kimg) {
+        return TinyRuns.config(kimg).toBuilder()
+                .augmentation(new Augmentation(Augmentation.Kind.ADA, 0.5, 0.6, 0.5)).build();
+    }
+
+    @Test
+    void anAdaptiveRunLogsPAndRtAndResumesExactlyInTheMiddleOfAnInterval() throws IOException {
+        Path data = TinyRuns.dataset(tmp.resolve("data"), 40);
+        List<double[]> full;
+        double finalP;
+        try (ImageDataset ds = ImageDataset.open(data);
+             TrainingLoop loop = TrainingLoop.start(adaptive(0.064), ds, tmp.resolve("full"))) {
+            full = run(loop);
+            finalP = loop.state().augmentP();
+        }
+        List<TickStats> ticks = TickLog.read(tmp.resolve("full"), 1);
+        assertEquals(4, ticks.size(), "a tick every 2 minibatches, p moves every 4");
+        double step = 8 * 4 / 500.0;
+        assertEquals(0.5, ticks.get(0).augmentP(), 0.0);
+        double p2 = AdaController.adjust(0.5, (ticks.get(0).rt() + ticks.get(1).rt()) / 2, 0.6, 8, 0.5);
+        assertEquals(step, Math.abs(p2 - 0.5), 1e-12);
+        assertEquals(p2, ticks.get(1).augmentP(), 1e-12);
+        assertEquals(p2, ticks.get(2).augmentP(), 1e-12);
+        double p4 = AdaController.adjust(p2, (ticks.get(2).rt() + ticks.get(3).rt()) / 2, 0.6, 8, 0.5);
+        assertEquals(p4, ticks.get(3).augmentP(), 1e-12);
+        assertEquals(p4, finalP, 1e-12);
+        for (TickStats t : ticks) {
+            assertTrue(t.rt() >= -1 && t.rt() <= 1, "r_t " + t.rt());
+        }
+        assertTrue(Files.size(tmp.resolve("full").resolve(LossPlot.AUGMENT_FILE)) > 0);
+        assertTrue(Files.readString(tmp.resolve("full").resolve(TickLog.FILE)).contains("\"augmentP\""));
+
+        // stopped after 6 minibatches, half-way through the second interval, and resumed
+        try (ImageDataset ds = ImageDataset.open(data);
+             TrainingLoop loop = TrainingLoop.start(adaptive(0.048), ds, tmp.resolve("half"))) {
+            assertEquals(6, run(loop).size());
+            assertEquals(8, loop.state().adaSignCount(), "the signs of 2 minibatches of 4 scores wait for the next move");
+        }
+        List<double[]> rest;
+        try (ImageDataset ds = ImageDataset.open(data); TrainingLoop loop = TrainingLoop.resume(tmp.resolve("half"), ds, 0.064)) {
+            assertEquals(p2, loop.state().augmentP(), 1e-12);
+            assertEquals(8, loop.state().adaSignCount());
+            rest = run(loop);
+            assertEquals(finalP, loop.state().augmentP(), 0.0);
+        }
+        assertEquals(2, rest.size());
+        for (int i = 0; i < 2; i++) {
+            assertArrayEquals(full.get(6 + i), rest.get(i), 1e-5, "losses of minibatch " + (7 + i));
+        }
+    }
+
+    @Test
+    void aFixedRunKeepsItsPAndDiffersFromAnUnaugmentedOne() throws IOException {
+        Path data = TinyRuns.dataset(tmp.resolve("data"), 16);
+        List<double[]> plain;
+        List<double[]> augmented;
+        try (ImageDataset ds = ImageDataset.open(data)) {
+            try (TrainingLoop loop = TrainingLoop.start(TinyRuns.config(0.032), ds, tmp.resolve("plain"))) {
+                plain = run(loop);
+            }
+            TrainingConfig fixed = TinyRuns.config(0.032).toBuilder()
+                    .augmentation(new Augmentation(Augmentation.Kind.FIXED, 0.4, 0.6, 500)).build();
+            try (TrainingLoop loop = TrainingLoop.start(fixed, ds, tmp.resolve("fixed"))) {
+                augmented = run(loop);
+            }
+        }
+        for (TickStats t : TickLog.read(tmp.resolve("fixed"), 1)) {
+            assertEquals(0.4, t.augmentP(), 0.0);
+        }
+        for (TickStats t : TickLog.read(tmp.resolve("plain"), 1)) {
+            assertEquals(0.0, t.augmentP(), 0.0);
+        }
+        assertFalse(Files.exists(tmp.resolve("plain").resolve(LossPlot.AUGMENT_FILE)), "no augmentation, no plot");
+        assertFalse(java.util.Arrays.equals(plain.get(0), augmented.get(0)), "D sees augmented images");
+    }
+
     @Test
     void writesTheRunDirectory() throws IOException {
         Path data = TinyRuns.dataset(tmp.resolve("data"), 16);

@@ -1,0 +1,92 @@
+package org.stylegan4j.train;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import org.stylegan4j.StyleGanInputException;
+
+/**
+ * Discriminator augmentation (Karras et al. 2020, "Training Generative Adversarial Networks with Limited Data"): every
+ * image D sees passes through the {@link AugmentPipe} with probability {@code p} per transform, either at a constant
+ * {@code p} or with {@code p} steered by the {@link AdaController} towards a target overfitting heuristic r_t.
+ *
+ * @param kind none (the paper's StyleGAN, the default), fixed (a constant p) or ada (p adapts)
+ * @param p the augmentation probability of a fixed run, the starting one of an adaptive run (0 for none)
+ * @param target the r_t that ADA steers towards (0.6 in ADA)
+ * @param kimg thousands of images over which ADA's p can move from 0 to 1 (500 in ADA)
+ */
+public record Augmentation(Kind kind, double p, double target, double kimg) {
+
+    /** ADA's target for r_t. */
+    public static final double DEFAULT_TARGET = 0.6;
+
+    /** ADA's speed of p: thousands of images for p to move by 1. */
+    public static final double DEFAULT_KIMG = 500;
+
+    /** No augmentation. */
+    public static final Augmentation NONE = new Augmentation(Kind.NONE, 0, DEFAULT_TARGET, DEFAULT_KIMG);
+
+    /** A missing kind (a config written before augmentation existed) reads as none. */
+    public Augmentation {
+        kind = kind == null ? Kind.NONE : kind;
+    }
+
+    /** How p is chosen. */
+    public enum Kind {
+        /** No augmentation: D sees the images as they are. */
+        NONE("none"),
+        /** Every transform applied with a constant probability p. */
+        FIXED("fixed"),
+        /** Adaptive: p moves up while D overfits (r_t above the target) and down otherwise. */
+        ADA("ada");
+
+        private final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+
+        /** @return the name used on the command line and in {@code config.json} */
+        @JsonValue
+        public String label() {
+            return label;
+        }
+
+        /**
+         * @param label {@code none}, {@code fixed} or {@code ada}
+         * @return the kind
+         * @throws StyleGanInputException naming the known kinds
+         */
+        @JsonCreator
+        public static Kind of(String label) {
+            for (Kind k : values()) {
+                if (k.label.equals(label)) {
+                    return k;
+                }
+            }
+            throw new StyleGanInputException("unknown augmentation '" + label + "' (expected none, fixed or ada)");
+        }
+    }
+
+    /** @return whether D's images are augmented */
+    public boolean enabled() {
+        return kind != Kind.NONE;
+    }
+
+    /** @throws StyleGanInputException naming the first value out of range and its option */
+    void validate() {
+        if (!(p >= 0 && p <= 1)) {
+            throw new StyleGanInputException("augmentation.p (--aug-p) must be between 0 and 1, got " + p);
+        }
+        if (kind == Kind.NONE && p != 0) {
+            throw new StyleGanInputException("augmentation.p (--aug-p) is the probability of --aug fixed or ada; "
+                    + "the augmentation is none");
+        }
+        if (!(target > 0 && target < 1)) {
+            throw new StyleGanInputException("augmentation.target (--ada-target) must be between 0 and 1 (exclusive), "
+                    + "got " + target);
+        }
+        if (!(kimg > 0 && kimg < Double.POSITIVE_INFINITY)) {
+            throw new StyleGanInputException("augmentation.kimg (--ada-kimg) must be positive, got " + kimg);
+        }
+    }
+}
