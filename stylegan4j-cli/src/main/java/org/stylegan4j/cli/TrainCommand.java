@@ -13,6 +13,7 @@ import org.stylegan4j.model.Generator;
 import org.stylegan4j.io.Checkpoint;
 import org.stylegan4j.io.pkl.OfficialImport;
 import org.stylegan4j.model.ModelConfig;
+import org.stylegan4j.train.Augmentation;
 import org.stylegan4j.train.LossPlot;
 import org.stylegan4j.train.MetricsConfig;
 import org.stylegan4j.train.SampleGrid;
@@ -129,6 +130,24 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--freeze-d", paramLabel = "N", description = "With --init-from: keep D's first N layers (from "
             + "its input) as trained (FreezeD).")
     Integer freezeD;
+
+    @Option(names = "--aug", paramLabel = "none|fixed|ada", description = "Augment every image D sees with ADA's "
+            + "pipeline (flips, quarter turns, translations, scaling, rotations, colour; docs/augmentation.md): none "
+            + "(the paper; default), fixed (each transform with probability --aug-p) or ada (p adapts to D's "
+            + "overfitting, starting at --aug-p).")
+    String aug;
+
+    @Option(names = "--aug-p", paramLabel = "P", description = "Probability of each augmentation, in [0, 1]: the "
+            + "constant one of --aug fixed (required there), the starting one of --aug ada (default 0).")
+    Double augP;
+
+    @Option(names = "--ada-target", paramLabel = "T", description = "With --aug ada: the overfitting heuristic r_t "
+            + "(mean sign of D's real scores) that p steers towards, in (0, 1) (default 0.6).")
+    Double adaTarget;
+
+    @Option(names = "--ada-kimg", paramLabel = "K", description = "With --aug ada: thousands of images over which p "
+            + "can move from 0 to 1 (default 500).")
+    Double adaKimg;
 
     @Option(names = "--no-progressive", description = "Train at full resolution from the start.")
     boolean noProgressive;
@@ -293,6 +312,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (noProgressive || initFrom != null) {
             b.progressive(false);
         }
+        b.augmentation(withAugmentationOptions(base.augmentation()));
         if (initFrom != null || freezeD != null) {
             b.fineTuning(new FineTuning(initFrom == null ? null : initFrom.toString(), freezeD == null ? 0 : freezeD));
         }
@@ -301,6 +321,31 @@ public final class TrainCommand implements Callable<Integer> {
             b.batchRound(round).batchRoundDict(Map.of());
         }
         return b.build();
+    }
+
+    /** The augmentation with --aug, --aug-p, --ada-target and --ada-kimg applied. */
+    private Augmentation withAugmentationOptions(Augmentation a) {
+        if (augP != null && !(augP >= 0 && augP <= 1)) {
+            throw new StyleGanInputException("--aug-p must be between 0 and 1, got " + augP);
+        }
+        Augmentation.Kind kind = aug == null ? a.kind() : Augmentation.Kind.of(aug);
+        if (kind != Augmentation.Kind.ADA && (adaTarget != null || adaKimg != null)) {
+            throw new StyleGanInputException("--ada-target and --ada-kimg steer --aug ada; the augmentation is "
+                    + kind.label());
+        }
+        if (kind == Augmentation.Kind.NONE) {
+            if (augP != null) {
+                throw new StyleGanInputException("--aug-p is the probability of --aug fixed or ada; the augmentation "
+                        + "is none");
+            }
+            return new Augmentation(kind, 0, a.target(), a.kimg());
+        }
+        if (kind == Augmentation.Kind.FIXED && augP == null && a.kind() != kind) {
+            throw new StyleGanInputException("--aug fixed augments with a constant probability: give it with --aug-p");
+        }
+        double p = augP != null ? augP : a.kind() == kind ? a.p() : 0;
+        return new Augmentation(kind, p, adaTarget == null ? a.target() : adaTarget,
+                adaKimg == null ? a.kimg() : adaKimg);
     }
 
     /** The metrics during training with the --metrics* and network options given applied. */
@@ -453,7 +498,9 @@ public final class TrainCommand implements Callable<Integer> {
         @Override
         public void onTick(TrainingLoop loop, TickStats s) {
             lastTick = String.format("tick %d: %.1f kimg, %dx%d, G %.3f, D %.3f, %.1f img/s", s.tick(), s.kimg(),
-                    s.resolution(), s.resolution(), s.lossG(), s.lossD(), s.imagesPerSecond());
+                    s.resolution(), s.resolution(), s.lossG(), s.lossD(), s.imagesPerSecond())
+                    + (loop.config().augmentation().enabled() ? String.format(", p %.3f, r_t %.2f", s.augmentP(), s.rt())
+                    : "");
         }
     }
 
@@ -480,6 +527,9 @@ public final class TrainCommand implements Callable<Integer> {
                     MAX_FINAL_FIGURE_RESOLUTION, MAX_FINAL_FIGURE_RESOLUTION, finalNet);
         }
         out.printf("losses:          %s, %s%n", runDir.resolve(TickLog.FILE), runDir.resolve(LossPlot.FILE));
+        if (Files.exists(runDir.resolve(LossPlot.AUGMENT_FILE))) {
+            out.printf("augmentation:    %s (p and r_t per tick)%n", runDir.resolve(LossPlot.AUGMENT_FILE));
+        }
         if (Files.exists(runDir.resolve(TrainingMetrics.FILE))) {
             out.printf("metrics:         %s, %s%n", runDir.resolve(TrainingMetrics.FILE),
                     runDir.resolve(TrainingMetrics.PLOT));

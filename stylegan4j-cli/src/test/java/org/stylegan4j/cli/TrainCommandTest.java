@@ -294,6 +294,70 @@ class TrainCommandTest {
     }
 
     @Test
+    void anAdaptivelyAugmentedRunLogsAndPlotsPAndBadAugmentationValuesAreOneLine() throws IOException {
+        Path data = dataset();
+        Path run = tmp.resolve("ada");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        assertEquals(0, cl.execute("train", "--data", data.toString(), "--outdir", run.toString(), "--kimg", "0.032",
+                "--tick-kimg", "0.016", "--batch", "8", "--pack", "1", "--mbstd-group", "4", "--aug", "ada",
+                "--aug-p", "0.2", "--ada-kimg", "1"), err.toString());
+        JsonNode augmentation = JSON.readTree(run.resolve("config.json").toFile()).get("augmentation");
+        assertEquals("ada", augmentation.get("kind").asText());
+        assertEquals(0.2, augmentation.get("p").asDouble());
+        assertEquals(0.6, augmentation.get("target").asDouble());
+        assertEquals(1.0, augmentation.get("kimg").asDouble());
+        List<String> ticks = Files.readAllLines(run.resolve("log.jsonl"));
+        assertEquals(2, ticks.size());
+        assertEquals(0.2, JSON.readTree(ticks.get(0)).get("augmentP").asDouble(), 1e-12, "p moves after 4 minibatches");
+        double p = JSON.readTree(ticks.get(1)).get("augmentP").asDouble();
+        assertEquals(8 * 4 / 1000.0, Math.abs(p - 0.2), 1e-12, "one step of 8 images * 4 / 1 kimg");
+        assertTrue(JSON.readTree(ticks.get(1)).get("rt").isNumber());
+        assertTrue(Files.size(run.resolve("augment.png")) > 0);
+        assertTrue(out.toString().contains(String.format(", p %.3f, r_t ", p)), out.toString());
+        assertTrue(out.toString().contains("augment.png"), out.toString());
+
+        String[][] cases = {
+            {"--aug", "fixed", "--aug-p", "1.5"},
+            {"--aug", "ada", "--aug-p", "-0.1"},
+            {"--aug-p", "0.3"},
+            {"--aug", "none", "--aug-p", "0.3"},
+            {"--aug", "fixed"},
+            {"--aug", "sometimes"},
+            {"--aug", "fixed", "--aug-p", "0.3", "--ada-target", "0.5"},
+            {"--aug", "ada", "--ada-target", "1"},
+            {"--aug", "ada", "--ada-kimg", "0"},
+        };
+        String[] expected = {
+            "error: --aug-p must be between 0 and 1, got 1.5",
+            "error: --aug-p must be between 0 and 1, got -0.1",
+            "error: --aug-p is the probability of --aug fixed or ada; the augmentation is none",
+            "error: --aug-p is the probability of --aug fixed or ada; the augmentation is none",
+            "error: --aug fixed augments with a constant probability: give it with --aug-p",
+            "error: unknown augmentation 'sometimes' (expected none, fixed or ada)",
+            "error: --ada-target and --ada-kimg steer --aug ada; the augmentation is fixed",
+            "error: augmentation.target (--ada-target) must be between 0 and 1 (exclusive), got 1.0",
+            "error: augmentation.kimg (--ada-kimg) must be positive, got 0.0",
+        };
+        for (int i = 0; i < cases.length; i++) {
+            List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--outdir",
+                    tmp.resolve("bad" + i).toString()));
+            args.addAll(List.of(cases[i]));
+            StringWriter e = new StringWriter();
+            assertEquals(2, run(e, args.toArray(new String[0])), args + " -> " + e);
+            assertEquals(expected[i], e.toString().trim());
+            assertTrue(Files.notExists(tmp.resolve("bad" + i)), "a refused run must not create its directory");
+        }
+        StringWriter e = new StringWriter();
+        assertEquals(2, run(e, "train", "--data", data.toString(), "--resume", run.toString(), "--aug", "fixed",
+                "--aug-p", "0.2"));
+        assertTrue(e.toString().contains("augmentation.kind: \"ada\" -> \"fixed\""), e.toString());
+    }
+
+    @Test
     void deviceErrorsNameTheFix() throws IOException {
         Path data = dataset();
         StringWriter err = new StringWriter();
