@@ -492,7 +492,8 @@ public final class TrainCommand implements Callable<Integer> {
         @Override
         public void onStep(TrainingLoop loop, double lossG, double lossD) {
             bar.stepTo(loop.state().nimg());
-            bar.setExtraMessage(String.format(" G %.3f D %.3f", lossG, lossD));
+            bar.setExtraMessage(String.format(" G %.3f D %.3f", lossG, lossD)
+                    + (loop.config().augmentation().enabled() ? String.format(" p %.3f", loop.state().augmentP()) : ""));
         }
 
         @Override

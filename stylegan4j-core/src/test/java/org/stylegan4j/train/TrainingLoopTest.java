@@ -152,6 +152,18 @@ class TrainingLoopTest {
     }
 
     @Test
+    void augmentationTrainsWithWganGpAndTwoWorkers() throws IOException {
+        Path data = TinyRuns.dataset(tmp.resolve("data"), 16);
+        TrainingConfig c = withWorkers(TinyRuns.config(0.016), 2).toBuilder().loss(TrainingConfig.Loss.WGAN_GP)
+                .penaltyInterval(1).augmentation(new Augmentation(Augmentation.Kind.FIXED, 0.5, 0.6, 500)).build();
+        try (ImageDataset ds = ImageDataset.open(data); TrainingLoop loop = TrainingLoop.start(c, ds, tmp.resolve("w"))) {
+            for (double[] l : run(loop)) {
+                assertTrue(Double.isFinite(l[0]) && Double.isFinite(l[1]), java.util.Arrays.toString(l));
+            }
+        }
+    }
+
+    @Test
     void writesTheRunDirectory() throws IOException {
         Path data = TinyRuns.dataset(tmp.resolve("data"), 16);
         Path run = tmp.resolve("run");
