@@ -233,6 +233,21 @@ public final class ImageSource implements AutoCloseable {
     }
 
     private static BufferedImage decode(byte[] bytes, String where) {
+        return decode(bytes, where, maxPixels());
+    }
+
+    /**
+     * Decodes an image held in memory (PNG or JPEG, whatever its name), refusing one of more than {@code maxPixels}
+     * pixels before it is decoded.
+     *
+     * @param bytes the encoded image
+     * @param where what to name in errors
+     * @param maxPixels the most pixels (width times height) accepted
+     * @return the image
+     * @throws StyleGanInputException for an image over the limit; {@link UnreadableImageException} for bytes that do
+     *         not decode
+     */
+    static BufferedImage decode(byte[] bytes, String where, long maxPixels) {
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
@@ -241,7 +256,7 @@ public final class ImageSource implements AutoCloseable {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
-                checkPixels(where, reader);
+                checkPixels(where, reader, maxPixels);
                 return reader.read(0);
             } finally {
                 reader.dispose();
@@ -276,12 +291,16 @@ public final class ImageSource implements AutoCloseable {
 
     /** Refuses an image whose header declares more than {@link #maxPixels()} pixels. */
     private static void checkPixels(String where, ImageReader reader) throws IOException {
+        checkPixels(where, reader, maxPixels());
+    }
+
+    private static void checkPixels(String where, ImageReader reader, long limit) throws IOException {
         long w = reader.getWidth(0);
         long h = reader.getHeight(0);
-        if (w * h > maxPixels()) {
+        if (w * h > limit) {
+            String raise = limit == maxPixels() ? " (raise it with -D" + MAX_PIXELS_PROPERTY + "=N)" : "";
             throw new StyleGanInputException(String.format(Locale.ROOT, "%s: a %dx%d image (%,d pixels) exceeds the "
-                    + "limit of %,d pixels (raise it with -D%s=N)", where, w, h, w * h, maxPixels(),
-                    MAX_PIXELS_PROPERTY));
+                    + "limit of %,d pixels%s", where, w, h, w * h, limit, raise));
         }
     }
 
