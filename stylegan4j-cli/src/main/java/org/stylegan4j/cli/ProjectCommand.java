@@ -12,7 +12,6 @@ import org.stylegan4j.model.Generator;
 import org.stylegan4j.model.ModelConfig;
 import org.stylegan4j.nn.Engines;
 import org.stylegan4j.projection.ProjectedLatents;
-import org.stylegan4j.projection.ProjectionDistance;
 import org.stylegan4j.projection.Projector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -71,7 +70,7 @@ public final class ProjectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Projector.Options options = options();
-        ProjectionDistance choice = distanceOptions.choice(false);
+        DistanceOptions.Kind distanceKind = distanceOptions.kind(false);
         network.config();
         OutputFiles.directory(outdir);
         List<Path> files = List.of(outdir.resolve(ProjectedLatents.FILE), outdir.resolve("proj.png"),
@@ -80,10 +79,10 @@ public final class ProjectCommand implements Callable<Integer> {
         try (Generator g = network.load(); NDManager m = Engines.newManager()) {
             ModelConfig c = g.config();
             NDArray target = load(m, c);
-            if (choice.kind() == ProjectionDistance.Kind.MSE) {
-                spec.commandLine().getErr().println("warning: " + ProjectionDistance.MSE_WARNING);
+            if (distanceKind == DistanceOptions.Kind.MSE) {
+                spec.commandLine().getErr().println("warning: " + DistanceOptions.MSE_WARNING);
             }
-            try (ImageDistance distance = choice.open(c)) {
+            try (ImageDistance distance = distanceOptions.open(distanceKind, c)) {
                 project(g, c, target, distance, options, files);
             }
         }

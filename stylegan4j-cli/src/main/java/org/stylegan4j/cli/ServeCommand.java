@@ -73,7 +73,9 @@ public final class ServeCommand implements Callable<Integer> {
         }
         Projector.Options projector = Projector.Options.PUBLISHED.withSteps(projectSteps)
                 .withSpace(Projector.Space.parse(projectSpace, "--project-space"));
-        ProjectionSettings projection = new ProjectionSettings(projector, distanceOptions.choice(true), projectionsKept);
+        DistanceOptions.Kind distance = distanceOptions.kind(true);
+        ProjectionSettings projection = new ProjectionSettings(projector, distance.label(),
+                c -> distanceOptions.open(distance, c), projectionsKept);
         ExplorerServer.Options options = new ExplorerServer.Options(workers, queue, Duration.ofSeconds(60), 256,
                 ExplorerServer.DEFAULT_HEADER_TIMEOUT, allowedHosts, projection);
         Path net = network.source.network;
@@ -83,6 +85,10 @@ public final class ServeCommand implements Callable<Integer> {
             out.printf("stylegan4j explorer: %s  (%dx%d network; Ctrl-C to stop)%n", server.url(),
                     g.config().resolution(), g.config().resolution());
             out.flush();
+            if (distance == DistanceOptions.Kind.MSE) {
+                spec.commandLine().getErr().println("warning: uploads are projected with the pixel distance: "
+                        + DistanceOptions.MSE_WARNING);
+            }
             server.join();
         }
         return 0;

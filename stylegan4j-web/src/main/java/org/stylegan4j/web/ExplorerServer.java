@@ -29,7 +29,6 @@ import org.stylegan4j.model.ModelConfig;
 import org.stylegan4j.model.Noise;
 import org.stylegan4j.model.Seeds;
 import org.stylegan4j.projection.ProjectedLatents;
-import org.stylegan4j.projection.ProjectionDistance;
 import org.stylegan4j.train.TrainingMetrics;
 
 import java.io.ByteArrayOutputStream;
@@ -245,11 +244,7 @@ public final class ExplorerServer implements AutoCloseable {
         connector.addBean(new HeaderDeadline(connector, options.headerTimeout()));
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(options.maxConnections(), connector));
-        ProjectionDistance distance = options.projection().distance();
-        distance.open(generator.config()).close();
-        if (distance.kind() == ProjectionDistance.Kind.MSE) {
-            LOG.warn("projections of uploads minimise the pixel distance: {}", ProjectionDistance.MSE_WARNING);
-        }
+        options.projection().distance().apply(generator.config()).close();
         InferencePool pool = new InferencePool(options.workers(), options.queue());
         Projections projections = new Projections(generator, options.projection(), pool, options.maxProjections(),
                 MAX_UPLOAD_PIXELS);

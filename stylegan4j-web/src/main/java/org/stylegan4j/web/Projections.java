@@ -128,7 +128,7 @@ final class Projections implements AutoCloseable {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("steps", settings.projector().steps());
         out.put("space", settings.projector().space().label());
-        out.put("distance", settings.distance().kind().name().toLowerCase(Locale.ROOT));
+        out.put("distance", settings.distanceName());
         out.put("maxUploadBytes", maxUploadBytes);
         out.put("maxUploadPixels", maxUploadPixels);
         out.put("maxRunning", maxRunning);
@@ -232,8 +232,7 @@ final class Projections implements AutoCloseable {
      */
     byte[] statusJson(Job job) {
         try {
-            return JSON.writeValueAsBytes(job.status(settings.projector().space().label(),
-                    settings.distance().kind().name().toLowerCase(Locale.ROOT)));
+            return JSON.writeValueAsBytes(job.status(settings.projector().space().label(), settings.distanceName()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -269,7 +268,7 @@ final class Projections implements AutoCloseable {
             }
             job.state = State.RUNNING;
             ModelConfig c = generator.config();
-            try (ImageDistance distance = settings.distance().open(c); NDManager m = Engines.newManager()) {
+            try (ImageDistance distance = settings.distance().apply(c); NDManager m = Engines.newManager()) {
                 NDArray target = m.create(job.target, new Shape(1, c.numChannels(), c.resolution(), c.resolution()));
                 Projector.Result r = new Projector(generator, distance, settings.projector()).project(target,
                         (step, distances, images) -> {

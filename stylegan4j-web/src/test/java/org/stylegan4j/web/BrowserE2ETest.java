@@ -3,7 +3,6 @@ package org.stylegan4j.web;
 import org.junit.jupiter.api.Test;
 import org.stylegan4j.model.Generator;
 import org.stylegan4j.model.ModelConfig;
-import org.stylegan4j.projection.ProjectionDistance;
 import org.stylegan4j.projection.Projector;
 
 import javax.imageio.ImageIO;
@@ -40,8 +39,7 @@ class BrowserE2ETest {
         Files.deleteIfExists(shot);
         try (Generator g = new Generator(ModelConfig.preset("small", 32), 0);
              ExplorerServer server = ExplorerServer.start(g, "127.0.0.1", 0, ExplorerServer.Options.defaults()
-                     .withProjection(new ProjectionSettings(Projector.Options.PUBLISHED.withSteps(30),
-                             ProjectionDistance.choose(null, "float", false, true, false), 4)))) {
+                     .withProjection(ProjectionSettings.pixelDistance(Projector.Options.PUBLISHED.withSteps(30), 4)))) {
             Process p = new ProcessBuilder("node", "e2e.mjs", server.url().toString(), shot.toString())
                     .directory(E2E.toFile()).redirectErrorStream(true).start();
             String[] output = new String[1];

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.stylegan4j.model.Generator;
 import org.stylegan4j.model.ModelConfig;
 import org.stylegan4j.projection.ProjectedLatents;
-import org.stylegan4j.projection.ProjectionDistance;
 import org.stylegan4j.projection.Projector;
 
 import javax.imageio.ImageIO;
@@ -60,8 +59,8 @@ class ProjectionApiTest {
     /** Server options with a fast projector (few steps, a small sample for the average w) and pixel MSE. */
     static ExplorerServer.Options options(int workers, int queue, Projector.Space space, int steps, int kept) {
         Projector.Options fast = new Projector.Options(space, steps, 0.1, 0.05, 0.25, 0.05, 0.75, 1e5, 256, 303);
-        return new ExplorerServer.Options(workers, queue, Duration.ofSeconds(60), 256).withProjection(
-                new ProjectionSettings(fast, ProjectionDistance.choose(null, "float", false, true, false), kept));
+        return new ExplorerServer.Options(workers, queue, Duration.ofSeconds(60), 256)
+                .withProjection(ProjectionSettings.pixelDistance(fast, kept));
     }
 
     /** A width x height RGB image with a colour gradient, encoded as {@code format}. */
