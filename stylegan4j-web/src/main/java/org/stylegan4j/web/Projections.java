@@ -48,7 +48,8 @@ final class Projections implements AutoCloseable {
     /** One upload's projection; its progress is written by the worker and read by any thread. */
     static final class Job {
         private final String id;
-        private final float[] target;
+        /** The preprocessed target, CHW in [-1, 1]; dropped once the projection has it on the device. */
+        private float[] target;
         private final byte[] targetPng;
         private final int steps;
         private volatile State state = State.QUEUED;
@@ -270,6 +271,7 @@ final class Projections implements AutoCloseable {
             ModelConfig c = generator.config();
             try (ImageDistance distance = settings.distance().apply(c); NDManager m = Engines.newManager()) {
                 NDArray target = m.create(job.target, new Shape(1, c.numChannels(), c.resolution(), c.resolution()));
+                job.target = null;
                 Projector.Result r = new Projector(generator, distance, settings.projector()).project(target,
                         (step, distances, images) -> {
                             if (job.cancelled) {
