@@ -58,10 +58,6 @@
       p.set('a', a);
       p.set('b', b);
       p.set('t', Number($('t').value).toFixed(2));
-      // a projection has no z: it is interpolated in w
-      const projected = a.startsWith('p') || b.startsWith('p');
-      $('space').value = projected ? 'w' : $('space').value;
-      $('space').disabled = projected;
       p.set('space', $('space').value);
       name = 'interp-' + a + '-' + b + '-t' + Number($('t').value).toFixed(2);
     }
@@ -232,13 +228,19 @@
     }
   }
 
-  // A seed input is used only while its picker says "seed".
+  // A seed input is used only while its picker says "seed"; a projection has no z, so it is interpolated in w.
   function sourcesChanged() {
+    let anyProjection = false;
     ['A', 'B'].forEach((which) => {
       const projected = $('source' + which).value !== 'seed';
       $('seed' + which).disabled = projected;
       $('random' + which).disabled = projected;
+      anyProjection = anyProjection || projected;
     });
+    if (anyProjection) {
+      $('space').value = 'w';
+    }
+    $('space').disabled = anyProjection;
     schedule();
   }
 
