@@ -49,6 +49,7 @@ public final class ImageSource implements AutoCloseable {
     public static final String MAX_FILE_BYTES_PROPERTY = "stylegan4j.maxImageFileBytes";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String RAISE_PIXELS = " (raise it with -D" + MAX_PIXELS_PROPERTY + "=N)";
 
     private final Path path;
     private final ZipFile zip;
@@ -233,7 +234,7 @@ public final class ImageSource implements AutoCloseable {
     }
 
     private static BufferedImage decode(byte[] bytes, String where) {
-        return decode(bytes, where, maxPixels());
+        return decode(bytes, where, maxPixels(), RAISE_PIXELS);
     }
 
     /**
@@ -248,6 +249,10 @@ public final class ImageSource implements AutoCloseable {
      *         not decode
      */
     static BufferedImage decode(byte[] bytes, String where, long maxPixels) {
+        return decode(bytes, where, maxPixels, "");
+    }
+
+    private static BufferedImage decode(byte[] bytes, String where, long maxPixels, String raise) {
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
@@ -256,7 +261,7 @@ public final class ImageSource implements AutoCloseable {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
-                checkPixels(where, reader, maxPixels);
+                checkPixels(where, reader, maxPixels, raise);
                 return reader.read(0);
             } finally {
                 reader.dispose();
@@ -291,14 +296,14 @@ public final class ImageSource implements AutoCloseable {
 
     /** Refuses an image whose header declares more than {@link #maxPixels()} pixels. */
     private static void checkPixels(String where, ImageReader reader) throws IOException {
-        checkPixels(where, reader, maxPixels());
+        checkPixels(where, reader, maxPixels(), RAISE_PIXELS);
     }
 
-    private static void checkPixels(String where, ImageReader reader, long limit) throws IOException {
+    /** Refuses an image whose header declares more than {@code limit} pixels, the message ending in {@code raise}. */
+    private static void checkPixels(String where, ImageReader reader, long limit, String raise) throws IOException {
         long w = reader.getWidth(0);
         long h = reader.getHeight(0);
         if (w * h > limit) {
-            String raise = limit == maxPixels() ? " (raise it with -D" + MAX_PIXELS_PROPERTY + "=N)" : "";
             throw new StyleGanInputException(String.format(Locale.ROOT, "%s: a %dx%d image (%,d pixels) exceeds the "
                     + "limit of %,d pixels%s", where, w, h, w * h, limit, raise));
         }

@@ -244,6 +244,11 @@ class ProjectionApiTest {
                 "upload: not a readable PNG or JPEG image");
         assertJsonError(post(port, "/api/project", "Content-Type: image/png\r\n", image(3, 30, "png")), 400,
                 "upload: 3x30 is too small for a 16x16 network");
+        ByteArrayOutputStream huge = new ByteArrayOutputStream();
+        ImageIO.write(new BufferedImage(4097, 4097, BufferedImage.TYPE_BYTE_GRAY), "png", huge);
+        assertTrue(huge.size() < ExplorerServer.MAX_UPLOAD_BYTES, "a blank image compresses well: " + huge.size());
+        assertJsonError(post(port, "/api/project", "Content-Type: image/png\r\n", huge.toByteArray()), 400,
+                "upload: a 4097x4097 image (16,785,409 pixels) exceeds the limit of 16,777,216 pixels");
         assertJsonError(post(port, "/api/project", "Content-Type: image/png\r\n", new byte[0]), 400, "empty");
         assertJsonError(post(port, "/api/project?steps=5", "Content-Type: image/png\r\n", png), 400,
                 "unknown parameter 'steps'");
