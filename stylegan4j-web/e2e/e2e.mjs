@@ -100,8 +100,27 @@ try {
   const size = (await stat(saved)).size;
   check(download.suggestedFilename().endsWith('.png') && size > 50, 'download button saved ' + download.suggestedFilename() + ' (' + size + ' bytes)');
 
+  // Upload a photo (an image the network drew), wait for its projection, then draw and mix it like a seed.
+  const photo = Buffer.from(await (await fetch(new URL('api/generate?seed=5&psi=1', base))).arrayBuffer());
+  const accepted = page.waitForResponse((r) => r.url().endsWith('/api/project') && r.request().method() === 'POST', { timeout: TIMEOUT });
+  await page.setInputFiles('#upload', { name: 'photo.png', mimeType: 'image/png', buffer: photo });
+  check((await accepted).status() === 202, 'upload accepted for projection (202)');
+  await page.waitForFunction(() => Number(document.body.dataset.projections || '0') >= 1, null, { timeout: 120_000 });
+  const projected = await page.inputValue('#sourceA');
+  check(/^p[0-9a-f]{16}$/.test(projected), 'finished projection picked as source A (' + projected + ')');
+  check(await page.locator('#sourceB option[value=' + projected + ']').count() === 1, 'projection offered as source B too');
+  check(await page.locator('#projections img').evaluate((img) => img.complete && img.naturalWidth > 0), 'target thumbnail shown');
+  await page.waitForFunction((p) => (document.getElementById('image').dataset.request || '').includes('seed=' + p), projected, { timeout: TIMEOUT });
+  check((await request()).startsWith('/api/generate?seed=' + projected), 'projection drawn: ' + (await request()));
+  n = await renders();
+  const projectedMix = apiResponse('/api/mix?a=' + projected);
+  await page.click('button.band[data-band=coarse]');
+  await projectedMix;
+  await waitRenders(n + 1);
+  check((await request()).includes('a=' + projected) && (await request()).includes('styles=coarse'), 'projection mixed with seed B');
+
   const statuses = api.map((r) => r.status);
-  check(statuses.length >= 5 && statuses.every((s) => s === 200 || s === 503), 'API answers seen: ' + JSON.stringify(statuses));
+  check(statuses.length >= 5 && statuses.every((s) => s === 200 || s === 202 || s === 503), 'API answers seen: ' + JSON.stringify(statuses));
   check(problems.length === 0, 'no page or console errors ' + JSON.stringify(problems));
   await page.screenshot({ path: screenshot, fullPage: true });
   console.log('e2e ok: screenshot ' + screenshot);

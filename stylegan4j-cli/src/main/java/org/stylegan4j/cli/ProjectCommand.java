@@ -5,14 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import me.tongfei.progressbar.ProgressBar;
-import org.stylegan4j.StyleGanInputException;
 import org.stylegan4j.data.Images;
-import org.stylegan4j.digits.DigitPerceptualDistance;
 import org.stylegan4j.io.SafeTensors;
 import org.stylegan4j.metrics.ImageDistance;
-import org.stylegan4j.metrics.PixelDistance;
-import org.stylegan4j.metrics.TorchScriptFeatureExtractor;
-import org.stylegan4j.metrics.TorchScriptPathDistance;
 import org.stylegan4j.model.Generator;
 import org.stylegan4j.model.ModelConfig;
 import org.stylegan4j.nn.Engines;
@@ -63,20 +58,8 @@ public final class ProjectCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "303", description = "Seed of the random draws (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--lpips", paramLabel = "FILE", description = "Distance: a TorchScript LPIPS network, forward(x, y) "
-            + "-> one distance per pair (the ADA projector's choice; nothing is downloaded).")
-    Path lpips;
-
-    @Option(names = "--lpips-input", defaultValue = "float", description = "Input of --lpips: float in [-1, 1] or "
-            + "float255 in [0, 255] (default ${DEFAULT-VALUE}).")
-    String lpipsInput;
-
-    @Option(names = "--digits-distance", description = "Distance: the bundled digit classifier's LPIPS-style distance "
-            + "(1-channel 32x32 networks).")
-    boolean digitsDistance;
-
-    @Option(names = "--mse", description = "Distance: mean squared pixel difference (blurrier projections).")
-    boolean mse;
+    @Mixin
+    DistanceOptions distanceOptions;
 
     @Option(names = "--outdir", required = true, description = "Output directory.")
     Path outdir;
@@ -87,11 +70,7 @@ public final class ProjectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Projector.Options options = options();
-        int chosen = (lpips != null ? 1 : 0) + (digitsDistance ? 1 : 0) + (mse ? 1 : 0);
-        if (chosen != 1) {
-            throw new StyleGanInputException("choose one distance: --lpips FILE (a TorchScript LPIPS network), "
-                    + "--digits-distance (1-channel 32x32 networks) or --mse");
-        }
+        DistanceOptions.Kind distanceKind = distanceOptions.kind(false);
         network.config();
         OutputFiles.directory(outdir);
         List<Path> files = List.of(outdir.resolve(ProjectedLatents.FILE), outdir.resolve("proj.png"),
@@ -100,7 +79,10 @@ public final class ProjectCommand implements Callable<Integer> {
         try (Generator g = network.load(); NDManager m = Engines.newManager()) {
             ModelConfig c = g.config();
             NDArray target = load(m, c);
-            try (ImageDistance distance = distance(c)) {
+            if (distanceKind == DistanceOptions.Kind.MSE) {
+                spec.commandLine().getErr().println("warning: " + DistanceOptions.MSE_WARNING);
+            }
+            try (ImageDistance distance = distanceOptions.open(distanceKind, c)) {
                 project(g, c, target, distance, options, files);
             }
         }
@@ -138,30 +120,8 @@ public final class ProjectCommand implements Callable<Integer> {
     }
 
     private Projector.Options options() {
-        Projector.Space s = switch (space.trim().toLowerCase(Locale.ROOT)) {
-            case "w" -> Projector.Space.W;
-            case "w+", "wplus" -> Projector.Space.W_PLUS;
-            default -> throw new StyleGanInputException("--space must be w or w+, got '" + space + "'");
-        };
-        return Projector.Options.PUBLISHED.withSpace(s).withSteps(steps).withSeed(seed);
-    }
-
-    private ImageDistance distance(ModelConfig c) {
-        if (lpips != null) {
-            return new TorchScriptPathDistance(lpips, TorchScriptFeatureExtractor.Input.parse(lpipsInput), false,
-                    "--lpips-input");
-        }
-        if (digitsDistance) {
-            if (c.numChannels() != 1 || c.resolution() != 32) {
-                throw new StyleGanInputException("--digits-distance needs a 1-channel 32x32 network, this one is "
-                        + c.resolution() + "x" + c.resolution() + " with " + c.numChannels() + " channels; use --lpips "
-                        + "FILE or --mse");
-            }
-            return new DigitPerceptualDistance();
-        }
-        spec.commandLine().getErr().println("warning: --mse gives blurrier projections than a perceptual distance "
-                + "(--lpips FILE)");
-        return new PixelDistance();
+        return Projector.Options.PUBLISHED.withSpace(Projector.Space.parse(space, "--space")).withSteps(steps)
+                .withSeed(seed);
     }
 
     /** The targets as one batch, each loaded at the network's resolution and channel count. */

@@ -1,7 +1,10 @@
 package org.stylegan4j.cli;
 
+import org.stylegan4j.StyleGanInputException;
 import org.stylegan4j.model.Generator;
+import org.stylegan4j.projection.Projector;
 import org.stylegan4j.web.ExplorerServer;
+import org.stylegan4j.web.ProjectionSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,7 +21,8 @@ import java.util.concurrent.Callable;
 /** {@code stylegan4j serve}: the web explorer of a network, until Ctrl-C. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve a web page to explore a network: seeds, truncation, style mixing by band, noise per band, "
-                + "interpolation. Runs until Ctrl-C.")
+                + "interpolation, and uploaded images projected into the network to mix and interpolate like seeds. "
+                + "Runs until Ctrl-C.")
 public final class ServeCommand implements Callable<Integer> {
 
     @Spec
@@ -46,10 +50,34 @@ public final class ServeCommand implements Callable<Integer> {
                     + "127.0.0.1, ::1 and the --host address are answered; other names get 421 (against DNS rebinding).")
     List<String> allowedHosts = new ArrayList<>();
 
+    @Option(names = "--project-steps", defaultValue = "1000",
+            description = "Optimisation steps of an uploaded image's projection (default ${DEFAULT-VALUE}, the published setting).")
+    int projectSteps;
+
+    @Option(names = "--project-space", defaultValue = "w",
+            description = "Where uploads are projected: w (one w for all layers) or w+ (one per layer; default ${DEFAULT-VALUE}).")
+    String projectSpace;
+
+    @Option(names = "--projections-kept", defaultValue = "16",
+            description = "Projections kept; older ones are forgotten, least recently used first (default ${DEFAULT-VALUE}).")
+    int projectionsKept;
+
+    @Mixin
+    DistanceOptions distanceOptions;
+
     @Override
     public Integer call() throws InterruptedException {
+        if (projectSteps < 1 || projectSteps > Projector.Options.MAX_STEPS) {
+            throw new StyleGanInputException("--project-steps must be in [1, " + Projector.Options.MAX_STEPS + "], got "
+                    + projectSteps);
+        }
+        Projector.Options projector = Projector.Options.PUBLISHED.withSteps(projectSteps)
+                .withSpace(Projector.Space.parse(projectSpace, "--project-space"));
+        DistanceOptions.Kind distance = distanceOptions.kind(true);
+        ProjectionSettings projection = new ProjectionSettings(projector, distance.label(),
+                c -> distanceOptions.open(distance, c), projectionsKept);
         ExplorerServer.Options options = new ExplorerServer.Options(workers, queue, Duration.ofSeconds(60), 256,
-                ExplorerServer.DEFAULT_HEADER_TIMEOUT, allowedHosts);
+                ExplorerServer.DEFAULT_HEADER_TIMEOUT, allowedHosts, projection);
         Path net = network.source.network;
         Path runDir = net == null ? null : net.toAbsolutePath().getParent();
         try (Generator g = network.load(); ExplorerServer server = ExplorerServer.start(g, runDir, host, port, options)) {
@@ -57,6 +85,10 @@ public final class ServeCommand implements Callable<Integer> {
             out.printf("stylegan4j explorer: %s  (%dx%d network; Ctrl-C to stop)%n", server.url(),
                     g.config().resolution(), g.config().resolution());
             out.flush();
+            if (distance == DistanceOptions.Kind.MSE) {
+                spec.commandLine().getErr().println("warning: uploads are projected with the pixel distance: "
+                        + DistanceOptions.MSE_WARNING);
+            }
             server.join();
         }
         return 0;

@@ -40,4 +40,26 @@ class ServeCommandTest {
         assertEquals(2, workers.exit());
         assertTrue(workers.err().contains("workers must be between 1 and 16"), workers.err());
     }
+
+    @Test
+    void badProjectionSettingsAreInputErrors() throws Exception {
+        String[][] cases = {
+            {"--project-steps", "0"}, {"--project-space", "z"}, {"--mse", "--digits-distance"}, {"--digits-distance"},
+            {"--projections-kept", "0"},
+        };
+        String[] expected = {
+            "--project-steps must be in [1, 1000000], got 0", "--project-space must be w or w+, got 'z'",
+            "choose one distance: --lpips FILE", "--digits-distance needs a 1-channel 32x32 network, this one is 8x8",
+            "projections kept must be between 1 and 1024, got 0",
+        };
+        for (int i = 0; i < cases.length; i++) {
+            String[] args = new String[7 + cases[i].length];
+            System.arraycopy(new String[] {"serve", "--random-init", "--preset", "small", "--resolution", "8", "--port=0"},
+                    0, args, 0, 7);
+            System.arraycopy(cases[i], 0, args, 7, cases[i].length);
+            CliTest.Run r = CliTest.run(args);
+            assertEquals(2, r.exit(), String.join(" ", cases[i]) + ": " + r.err());
+            assertTrue(r.err().startsWith("error: ") && r.err().contains(expected[i]), r.err());
+        }
+    }
 }

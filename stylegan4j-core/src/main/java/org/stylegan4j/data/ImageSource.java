@@ -49,6 +49,7 @@ public final class ImageSource implements AutoCloseable {
     public static final String MAX_FILE_BYTES_PROPERTY = "stylegan4j.maxImageFileBytes";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String RAISE_PIXELS = " (raise it with -D" + MAX_PIXELS_PROPERTY + "=N)";
 
     private final Path path;
     private final ZipFile zip;
@@ -233,6 +234,25 @@ public final class ImageSource implements AutoCloseable {
     }
 
     private static BufferedImage decode(byte[] bytes, String where) {
+        return decode(bytes, where, maxPixels(), RAISE_PIXELS);
+    }
+
+    /**
+     * Decodes an image held in memory (PNG or JPEG, whatever its name), refusing one of more than {@code maxPixels}
+     * pixels before it is decoded.
+     *
+     * @param bytes the encoded image
+     * @param where what to name in errors
+     * @param maxPixels the most pixels (width times height) accepted
+     * @return the image
+     * @throws StyleGanInputException for an image over the limit; {@link UnreadableImageException} for bytes that do
+     *         not decode
+     */
+    static BufferedImage decode(byte[] bytes, String where, long maxPixels) {
+        return decode(bytes, where, maxPixels, "");
+    }
+
+    private static BufferedImage decode(byte[] bytes, String where, long maxPixels, String raise) {
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
@@ -241,7 +261,7 @@ public final class ImageSource implements AutoCloseable {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
-                checkPixels(where, reader);
+                checkPixels(where, reader, maxPixels, raise);
                 return reader.read(0);
             } finally {
                 reader.dispose();
@@ -276,12 +296,16 @@ public final class ImageSource implements AutoCloseable {
 
     /** Refuses an image whose header declares more than {@link #maxPixels()} pixels. */
     private static void checkPixels(String where, ImageReader reader) throws IOException {
+        checkPixels(where, reader, maxPixels(), RAISE_PIXELS);
+    }
+
+    /** Refuses an image whose header declares more than {@code limit} pixels, the message ending in {@code raise}. */
+    private static void checkPixels(String where, ImageReader reader, long limit, String raise) throws IOException {
         long w = reader.getWidth(0);
         long h = reader.getHeight(0);
-        if (w * h > maxPixels()) {
+        if (w * h > limit) {
             throw new StyleGanInputException(String.format(Locale.ROOT, "%s: a %dx%d image (%,d pixels) exceeds the "
-                    + "limit of %,d pixels (raise it with -D%s=N)", where, w, h, w * h, maxPixels(),
-                    MAX_PIXELS_PROPERTY));
+                    + "limit of %,d pixels%s", where, w, h, w * h, limit, raise));
         }
     }
 

@@ -58,10 +58,29 @@ public final class Images {
      *         quarter of {@code resolution}
      */
     public static Loaded loadSquare(Path file, int channels, int resolution) {
-        BufferedImage img = ImageSource.readFile(file);
+        return square(ImageSource.readFile(file), file.toString(), channels, resolution);
+    }
+
+    /**
+     * As {@link #loadSquare(Path, int, int)}, for an image held in memory (an upload).
+     *
+     * @param bytes a PNG or JPEG image
+     * @param where what to name in errors
+     * @param maxPixels the most pixels (width times height) accepted, checked before decoding
+     * @param channels 1 or 3
+     * @param resolution side of the result
+     * @return the image and its size before resizing
+     * @throws StyleGanInputException for bytes that are not a readable image, an image over {@code maxPixels}, or
+     *         one whose shorter side is below a quarter of {@code resolution}
+     */
+    public static Loaded loadSquare(byte[] bytes, String where, long maxPixels, int channels, int resolution) {
+        return square(ImageSource.decode(bytes, where, maxPixels), where, channels, resolution);
+    }
+
+    private static Loaded square(BufferedImage img, String where, int channels, int resolution) {
         int shorter = Math.min(img.getWidth(), img.getHeight());
         if (shorter * 4 < resolution) {
-            throw new StyleGanInputException(file + ": " + img.getWidth() + "x" + img.getHeight()
+            throw new StyleGanInputException(where + ": " + img.getWidth() + "x" + img.getHeight()
                     + " is too small for a " + resolution + "x" + resolution + " network (at least " + (resolution / 4)
                     + " pixels on the shorter side)");
         }

@@ -159,13 +159,28 @@ public final class SafeTensors {
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata)
             throws IOException {
         byte[] header = encodeHeader(shapes(tensors, Tensor::shape), DType.F32, metadata);
-        AtomicFiles.write(file, out -> {
-            writeHeader(out, header);
-            byte[] chunk = new byte[CHUNK_BYTES];
-            for (Tensor tensor : tensors.values()) {
-                writeFloats(out, tensor.data(), chunk);
-            }
-        });
+        AtomicFiles.write(file, out -> writeF32(out, header, tensors));
+    }
+
+    /**
+     * As {@link #write(Path, Map, Map)}, to a stream (left open): the same bytes as the file.
+     *
+     * @param out where the bytes go
+     * @param tensors the tensors by name; names must be non-empty and not {@code __metadata__}
+     * @param metadata free-form string entries stored under {@code __metadata__}
+     * @throws IOException if writing fails
+     */
+    public static void write(OutputStream out, Map<String, Tensor> tensors, Map<String, String> metadata)
+            throws IOException {
+        writeF32(out, encodeHeader(shapes(tensors, Tensor::shape), DType.F32, metadata), tensors);
+    }
+
+    private static void writeF32(OutputStream out, byte[] header, Map<String, Tensor> tensors) throws IOException {
+        writeHeader(out, header);
+        byte[] chunk = new byte[CHUNK_BYTES];
+        for (Tensor tensor : tensors.values()) {
+            writeFloats(out, tensor.data(), chunk);
+        }
     }
 
     /**

@@ -13,6 +13,7 @@ import org.stylegan4j.nn.Engines;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,14 +61,32 @@ public record ProjectedLatents(SafeTensors.Tensor ws, List<SafeTensors.Tensor> n
      * @throws IOException if it cannot be written
      */
     public void save(Path file) throws IOException {
+        SafeTensors.write(file, tensors(), fileMetadata());
+    }
+
+    /**
+     * Writes the bytes {@link #save} writes to a file (an explorer's download).
+     *
+     * @param out where the bytes go (left open)
+     * @throws IOException if writing fails
+     */
+    public void write(OutputStream out) throws IOException {
+        SafeTensors.write(out, tensors(), fileMetadata());
+    }
+
+    private Map<String, SafeTensors.Tensor> tensors() {
         Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
         tensors.put("w", ws);
         for (int l = 0; l < noise.size(); l++) {
             tensors.put("noise." + l, noise.get(l));
         }
+        return tensors;
+    }
+
+    private Map<String, String> fileMetadata() {
         Map<String, String> meta = new LinkedHashMap<>(metadata);
         meta.put("format", FORMAT);
-        SafeTensors.write(file, tensors, meta);
+        return meta;
     }
 
     /**

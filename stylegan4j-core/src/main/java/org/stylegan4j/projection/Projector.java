@@ -19,6 +19,7 @@ import org.stylegan4j.nn.Scoped;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 
 /**
@@ -34,7 +35,31 @@ import java.util.Random;
 public final class Projector {
 
     /** Where the latent lives: one w for every layer, or one w per layer. */
-    public enum Space { W, W_PLUS }
+    public enum Space {
+        /** One w for every layer. */
+        W,
+        /** One w per layer. */
+        W_PLUS;
+
+        /**
+         * @param text {@code w} or {@code w+} (also {@code wplus}), any case
+         * @param option the option that gave it, named in errors
+         * @return the space
+         * @throws StyleGanInputException for anything else
+         */
+        public static Space parse(String text, String option) {
+            return switch (text.trim().toLowerCase(Locale.ROOT)) {
+                case "w" -> W;
+                case "w+", "wplus" -> W_PLUS;
+                default -> throw new StyleGanInputException(option + " must be w or w+, got '" + text + "'");
+            };
+        }
+
+        /** @return {@code w} or {@code w+}, as {@link #parse} takes it */
+        public String label() {
+            return this == W ? "w" : "w+";
+        }
+    }
 
     /**
      * The projection's settings; {@link #PUBLISHED} are the ADA projector's.
@@ -54,14 +79,17 @@ public final class Projector {
                           double lrRampdownLength, double lrRampupLength, double noiseRampLength,
                           double noiseRegularization, int wAvgSamples, long seed) {
 
+        /** Most steps a projection may take. */
+        public static final int MAX_STEPS = 1_000_000;
+
         /** The published settings of the ADA projector (seed 303, as its command line's default). */
         public static final Options PUBLISHED = new Options(Space.W, 1000, 0.1, 0.05, 0.25, 0.05, 0.75, 1e5, 10_000,
                 303);
 
         /** @throws StyleGanInputException for a setting out of range, naming it */
         public Options {
-            if (steps < 1 || steps > 1_000_000) {
-                throw new StyleGanInputException("--steps must be in [1, 1000000], got " + steps);
+            if (steps < 1 || steps > MAX_STEPS) {
+                throw new StyleGanInputException("--steps must be in [1, " + MAX_STEPS + "], got " + steps);
             }
             if (wAvgSamples < 2) {
                 throw new StyleGanInputException("the w statistics need at least 2 samples, got " + wAvgSamples);

@@ -120,4 +120,27 @@ class ImagesTest {
         StyleGanInputException e = assertThrows(StyleGanInputException.class, () -> Images.writePng(img, target));
         assertEquals("cannot write " + target + ": directory " + tmp.resolve("out") + " does not exist", e.getMessage());
     }
+
+    @Test
+    void anImageInMemoryLoadsAsItsFileDoes() throws IOException {
+        BufferedImage img = new BufferedImage(20, 12, BufferedImage.TYPE_INT_RGB);
+        for (int x = 0; x < 20; x++) {
+            img.setRGB(x, x % 12, 0x40c080 + x);
+        }
+        Path file = tmp.resolve("photo.png");
+        ImageIO.write(img, "png", file.toFile());
+        byte[] bytes = Files.readAllBytes(file);
+        Images.Loaded fromFile = Images.loadSquare(file, 3, 8);
+        Images.Loaded fromBytes = Images.loadSquare(bytes, "upload", 240, 3, 8);
+        assertArrayEquals(fromFile.chw(), fromBytes.chw());
+        assertEquals(20, fromBytes.width());
+        StyleGanInputException big = assertThrows(StyleGanInputException.class,
+                () -> Images.loadSquare(bytes, "upload", 239, 3, 8));
+        assertEquals("upload: a 20x12 image (240 pixels) exceeds the limit of 239 pixels", big.getMessage());
+        StyleGanInputException small = assertThrows(StyleGanInputException.class,
+                () -> Images.loadSquare(bytes, "upload", 240, 3, 64));
+        assertEquals("upload: 20x12 is too small for a 64x64 network (at least 16 pixels on the shorter side)",
+                small.getMessage());
+        assertThrows(UnreadableImageException.class, () -> Images.loadSquare(new byte[] {1, 2, 3}, "upload", 240, 3, 8));
+    }
 }

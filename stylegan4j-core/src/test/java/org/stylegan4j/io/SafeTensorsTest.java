@@ -110,6 +110,18 @@ class SafeTensorsTest {
     }
 
     @Test
+    void aStreamGetsTheFilesBytes() throws IOException {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        tensors.put("w", new Tensor(new long[] {1, 2, 3}, new float[] {1, 2, 3, 4, 5, -6}));
+        tensors.put("noise.0", new Tensor(new long[] {1, 1, 2, 2}, new float[] {0.5f, -0.5f, 0, 1}));
+        Path p = dir.resolve("streamed.safetensors");
+        SafeTensors.write(p, tensors, Map.of("format", "x"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SafeTensors.write(out, tensors, Map.of("format", "x"));
+        assertArrayEquals(Files.readAllBytes(p), out.toByteArray());
+    }
+
+    @Test
     void roundTripOfLargeTensorSpanningChunks() throws IOException {
         SplittableRandom random = new SplittableRandom(7);
         float[] big = new float[3 * 262_144 + 5];

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -16,6 +15,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Scheduler;
@@ -28,8 +28,10 @@ import org.stylegan4j.model.Generator;
 import org.stylegan4j.model.ModelConfig;
 import org.stylegan4j.model.Noise;
 import org.stylegan4j.model.Seeds;
+import org.stylegan4j.projection.ProjectedLatents;
 import org.stylegan4j.train.TrainingMetrics;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -43,26 +45,36 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The web explorer of a generator: one static page and a small GET API answering PNG images and JSON
- * ({@code /api/info}, {@code /api/generate}, {@code /api/mix}, {@code /api/interpolate}). Inference
- * runs on a bounded {@link InferencePool}; requests past its queue get 503 with {@code Retry-After}.
- * Every refusal is a JSON {@code {"error": "..."}} with a 4xx status (or 503 when busy).
+ * The web explorer of a generator: one static page and a small API answering PNG images and JSON
+ * ({@code /api/info}, {@code /api/generate}, {@code /api/mix}, {@code /api/interpolate}), and the projection of
+ * uploaded images ({@code POST /api/project}, then {@code GET /api/project/<id>}) whose results are sources like
+ * seeds ({@code p<id>}). Inference and projections run on a bounded {@link InferencePool}; requests past its queue
+ * get 503 with {@code Retry-After}. Every refusal is a JSON {@code {"error": "..."}} with a 4xx status (or 503 when
+ * busy).
  */
 public final class ExplorerServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExplorerServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Largest request body accepted (the API takes none). */
+    /** Largest request body accepted, except by {@code POST /api/project} (the rest of the API takes none). */
     public static final int MAX_BODY_BYTES = 1024;
+    /** Largest image accepted by {@code POST /api/project}, in bytes (8 MiB). */
+    public static final int MAX_UPLOAD_BYTES = 8 << 20;
+    /** Most pixels (width times height) of an image accepted by {@code POST /api/project} (4096x4096). */
+    public static final long MAX_UPLOAD_PIXELS = 4096L * 4096;
+    /** The upload endpoint, the only one that takes POST. */
+    public static final String PROJECT_PATH = "/api/project";
     /** Seconds a refused client is told to wait. */
     public static final int RETRY_AFTER_SECONDS = 1;
     /** Default of {@link Options#headerTimeout()}. */
@@ -88,9 +100,25 @@ public final class ExplorerServer implements AutoCloseable {
      *        headers cannot hold connections
      * @param allowedHosts host names (the {@code Host} header without port) accepted besides the loopback names
      *        and the bound address; other hosts get 421, which defeats DNS rebinding
+     * @param projection how uploaded images are projected
      */
     public record Options(int workers, int queue, Duration timeout, int maxConnections, Duration headerTimeout,
-                          List<String> allowedHosts) {
+                          List<String> allowedHosts, ProjectionSettings projection) {
+
+        /**
+         * Settings with the default projection settings.
+         *
+         * @param workers inference threads
+         * @param queue waiting requests before 503
+         * @param timeout longest wait and render before 503
+         * @param maxConnections open connections accepted at once
+         * @param headerTimeout longest a connection may go without a complete request or response bytes
+         * @param allowedHosts host names accepted besides the loopback names and the bound address
+         */
+        public Options(int workers, int queue, Duration timeout, int maxConnections, Duration headerTimeout,
+                       List<String> allowedHosts) {
+            this(workers, queue, timeout, maxConnections, headerTimeout, allowedHosts, ProjectionSettings.defaults());
+        }
 
         /**
          * Settings with the default header timeout and no extra allowed host.
@@ -102,6 +130,19 @@ public final class ExplorerServer implements AutoCloseable {
          */
         public Options(int workers, int queue, Duration timeout, int maxConnections) {
             this(workers, queue, timeout, maxConnections, DEFAULT_HEADER_TIMEOUT, List.of());
+        }
+
+        /**
+         * @param p how uploaded images are projected
+         * @return these options with those projection settings
+         */
+        public Options withProjection(ProjectionSettings p) {
+            return new Options(workers, queue, timeout, maxConnections, headerTimeout, allowedHosts, p);
+        }
+
+        /** @return projections queued or running at once: one less than the workers (so images still draw), at least 1 */
+        public int maxProjections() {
+            return Math.max(1, workers - 1);
         }
 
         /** Validates the settings. */
@@ -122,6 +163,7 @@ public final class ExplorerServer implements AutoCloseable {
                 throw new StyleGanInputException("header timeout must be positive");
             }
             allowedHosts = allowedHosts.stream().map(h -> hostName(h)).toList();
+            Objects.requireNonNull(projection, "projection");
         }
 
         /** @return 1 worker, a queue of 8, a 60 s timeout, 256 connections */
@@ -133,12 +175,15 @@ public final class ExplorerServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final InferencePool pool;
+    private final Projections projections;
     private final String host;
 
-    private ExplorerServer(Server server, ServerConnector connector, InferencePool pool, String host) {
+    private ExplorerServer(Server server, ServerConnector connector, InferencePool pool, Projections projections,
+                           String host) {
         this.server = server;
         this.connector = connector;
         this.pool = pool;
+        this.projections = projections;
         this.host = host;
     }
 
@@ -176,7 +221,8 @@ public final class ExplorerServer implements AutoCloseable {
      * @param port port, 0 for any free port
      * @param options pool and limits
      * @return the running server
-     * @throws StyleGanInputException when the address cannot be bound
+     * @throws StyleGanInputException when the address cannot be bound, or the projection distance cannot be opened
+     *         for the network
      */
     public static ExplorerServer start(Generator generator, Path runDir, String host, int port, Options options) {
         if (port < 0 || port > 65535) {
@@ -198,7 +244,10 @@ public final class ExplorerServer implements AutoCloseable {
         connector.addBean(new HeaderDeadline(connector, options.headerTimeout()));
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(options.maxConnections(), connector));
+        options.projection().distance().apply(generator.config()).close();
         InferencePool pool = new InferencePool(options.workers(), options.queue());
+        Projections projections = new Projections(generator, options.projection(), pool, options.maxProjections(),
+                MAX_UPLOAD_PIXELS);
         Set<String> hosts = new HashSet<>(LOOPBACK_HOSTS);
         hosts.addAll(options.allowedHosts());
         if (!host.equals("0.0.0.0") && !host.equals("::") && !host.isEmpty()) {
@@ -206,9 +255,11 @@ public final class ExplorerServer implements AutoCloseable {
         }
         Map<String, Object> info = info(generator.config());
         info.put("metrics", runDir == null ? null : lastMetrics(runDir));
-        server.setHandler(new ApiHandler(generator, info, pool, options.timeout(), Set.copyOf(hosts)));
+        info.put("projection", projections.info(MAX_UPLOAD_BYTES));
+        server.setHandler(new ApiHandler(generator, info, pool, projections, threads, options.timeout(),
+                Set.copyOf(hosts)));
         server.setErrorHandler(new JsonErrorHandler());
-        ExplorerServer explorer = new ExplorerServer(server, connector, pool, host);
+        ExplorerServer explorer = new ExplorerServer(server, connector, pool, projections, host);
         try {
             server.start();
         } catch (Exception e) {
@@ -236,13 +287,14 @@ public final class ExplorerServer implements AutoCloseable {
         server.join();
     }
 
-    /** Stops accepting, then stops the inference threads. Idempotent. */
+    /** Stops accepting, stops the projections after their current step, then stops the inference threads. Idempotent. */
     public void stop() {
         try {
             server.stop();
         } catch (Exception e) {
             LOG.warn("stopping the explorer: {}", e.toString());
         } finally {
+            projections.close();
             pool.close();
         }
     }
@@ -257,17 +309,21 @@ public final class ExplorerServer implements AutoCloseable {
 
         private final Renderer renderer;
         private final InferencePool pool;
+        private final Projections projections;
+        private final Executor uploads;
         private final Duration timeout;
         private final int numLayers;
         private final byte[] info;
         private final Map<String, byte[]> statics = new LinkedHashMap<>();
         private final Set<String> allowedHosts;
 
-        ApiHandler(Generator generator, Map<String, Object> info, InferencePool pool, Duration timeout,
-                   Set<String> allowedHosts) {
+        ApiHandler(Generator generator, Map<String, Object> info, InferencePool pool, Projections projections,
+                   Executor uploads, Duration timeout, Set<String> allowedHosts) {
             this.allowedHosts = allowedHosts;
             this.renderer = new Renderer(generator);
             this.pool = pool;
+            this.projections = projections;
+            this.uploads = uploads;
             this.timeout = timeout;
             this.numLayers = generator.config().numLayers();
             this.info = json(info);
@@ -282,7 +338,7 @@ public final class ExplorerServer implements AutoCloseable {
             try {
                 route(request, response, callback);
             } catch (HttpError e) {
-                error(response, callback, e.status(), e.getMessage());
+                refuse(response, callback, e);
             }
             return true;
         }
@@ -300,20 +356,31 @@ public final class ExplorerServer implements AutoCloseable {
             if (request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
                 throw new HttpError(411, "request bodies are not accepted (send no body, or a Content-Length)");
             }
-            if (request.getLength() > MAX_BODY_BYTES) {
-                throw new HttpError(413, "request body larger than " + MAX_BODY_BYTES + " bytes");
-            }
             String path = Request.getPathInContext(request);
+            boolean upload = path.equals(PROJECT_PATH);
+            int maxBody = upload ? MAX_UPLOAD_BYTES : MAX_BODY_BYTES;
+            if (request.getLength() > maxBody) {
+                throw new HttpError(413, "request body larger than " + maxBody + " bytes");
+            }
             String file = STATIC_FILES.get(path);
             boolean api = path.startsWith("/api/");
             if (file == null && !api) {
                 throw new HttpError(404, "no such page: " + QueryParameters.printable(path));
             }
-            if (!HttpMethod.GET.is(request.getMethod())) {
-                response.getHeaders().put(HttpHeader.ALLOW, "GET");
-                throw new HttpError(405, "only GET is supported");
+            String method = upload ? "POST" : "GET";
+            if (!method.equals(request.getMethod())) {
+                response.getHeaders().put(HttpHeader.ALLOW, method);
+                throw new HttpError(405, upload ? "upload the image with POST" : "only GET is supported here");
             }
             String query = request.getHttpURI().getQuery();
+            if (upload) {
+                upload(request, query, response, callback);
+                return;
+            }
+            if (path.startsWith(PROJECT_PATH + "/")) {
+                projection(path.substring(PROJECT_PATH.length() + 1), query, response, callback);
+                return;
+            }
             if (file != null) {
                 response.getHeaders().put("Content-Security-Policy", CSP);
                 send(response, callback, 200, contentType(file), "no-cache", statics.get(file));
@@ -331,8 +398,93 @@ public final class ExplorerServer implements AutoCloseable {
             }
         }
 
+        /**
+         * {@code POST /api/project}: a PNG or JPEG image as the body, projected on the pool; answers 202 with the
+         * projection's progress at once. The body is read (bounded, holding a projection slot) and decoded off the
+         * network threads.
+         */
+        private void upload(Request request, String query, Response response, Callback callback) {
+            checkSameOrigin(request);
+            QueryParameters.parse(query, Set.of());
+            String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+            String mime = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+            if (!mime.equals("image/png") && !mime.equals("image/jpeg")) {
+                throw new HttpError(415, "send the image as the body with Content-Type image/png or image/jpeg");
+            }
+            if (request.getLength() < 0) {
+                throw new HttpError(411, "send the image with a Content-Length");
+            }
+            if (request.getLength() == 0) {
+                throw HttpError.badRequest("the upload is empty");
+            }
+            if (!projections.reserve()) {
+                busy(response, callback, "busy: " + projections.maxRunning() + " projection(s) already under way");
+                return;
+            }
+            Content.Source.asByteArrayAsync(request, MAX_UPLOAD_BYTES).whenCompleteAsync((bytes, failure) -> {
+                if (failure != null) {
+                    projections.release();
+                    error(response, callback, 400, "cannot read the upload");
+                    return;
+                }
+                try {
+                    Projections.Job job = projections.start(bytes);
+                    response.getHeaders().put(HttpHeader.LOCATION, PROJECT_PATH + "/" + job.id());
+                    send(response, callback, 202, "application/json", "no-store", projections.statusJson(job));
+                } catch (HttpError e) {
+                    refuse(response, callback, e);
+                } catch (RuntimeException e) {
+                    LOG.error("upload failed", e);
+                    error(response, callback, 500, "internal error: " + e.getClass().getSimpleName());
+                }
+            }, uploads);
+        }
+
+        /**
+         * {@code GET /api/project/<id>} (progress), {@code .../target.png} (the preprocessed target) and
+         * {@code .../projected_w.safetensors} (the latents, once done).
+         */
+        private void projection(String rest, String query, Response response, Callback callback) {
+            QueryParameters.parse(query, Set.of());
+            int slash = rest.indexOf('/');
+            String id = slash < 0 ? rest : rest.substring(0, slash);
+            String part = slash < 0 ? "" : rest.substring(slash + 1);
+            Projections.Job job = projections.job(id);
+            switch (part) {
+                case "" -> send(response, callback, 200, "application/json", "no-store", projections.statusJson(job));
+                case "target.png" -> send(response, callback, 200, "image/png", "private, max-age=3600", job.targetPng());
+                case ProjectedLatents.FILE -> {
+                    ByteArrayOutputStream out = new ByteArrayOutputStream();
+                    try {
+                        projections.latents(id).write(out);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    response.getHeaders().put(HttpHeader.CONTENT_DISPOSITION,
+                            "attachment; filename=\"" + ProjectedLatents.FILE + "\"");
+                    send(response, callback, 200, "application/octet-stream", "no-store", out.toByteArray());
+                }
+                default -> throw new HttpError(404, "no such endpoint: " + QueryParameters.printable(PROJECT_PATH
+                        + "/" + rest));
+            }
+        }
+
+        /**
+         * Refuses a state-changing request sent by a page of another origin (cross-site request forgery): a browser
+         * always sends {@code Origin} with a POST, and it must name this server as the {@code Host} header does.
+         */
+        private static void checkSameOrigin(Request request) {
+            String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+            String host = request.getHeaders().get(HttpHeader.HOST);
+            if (origin != null && !origin.equalsIgnoreCase("http://" + host) && !origin.equalsIgnoreCase("https://" + host)) {
+                throw new HttpError(403, "uploads from another origin are refused (Origin '"
+                        + QueryParameters.printable(origin) + "')");
+            }
+        }
+
         private void image(ImageRequest.Kind kind, String query, Response response, Callback callback) {
-            ImageRequest req = ImageRequest.parse(kind, QueryParameters.parse(query, ImageRequest.parameters(kind)), numLayers);
+            ImageRequest req = ImageRequest.parse(kind, QueryParameters.parse(query, ImageRequest.parameters(kind)),
+                    numLayers, projections::latents);
             String cache = req.noise() == Noise.Mode.RANDOM ? "no-store" : "private, max-age=3600";
             try {
                 pool.submit(() -> renderer.png(req))
@@ -352,7 +504,7 @@ public final class ExplorerServer implements AutoCloseable {
         private static void failed(ImageRequest req, Response response, Callback callback, Throwable failure) {
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
             if (cause instanceof HttpError e) {
-                error(response, callback, e.status(), e.getMessage());
+                refuse(response, callback, e);
             } else if (cause instanceof StyleGanInputException e) {
                 error(response, callback, 400, QueryParameters.printable(e.getMessage()));
             } else if (cause instanceof TimeoutException) {
@@ -360,6 +512,14 @@ public final class ExplorerServer implements AutoCloseable {
             } else {
                 LOG.error("rendering {} failed", req, cause);
                 error(response, callback, 500, "internal error: " + cause.getClass().getSimpleName());
+            }
+        }
+
+        private static void refuse(Response response, Callback callback, HttpError e) {
+            if (e.status() == 503) {
+                busy(response, callback, e.getMessage());
+            } else {
+                error(response, callback, e.status(), e.getMessage());
             }
         }
 

@@ -4,21 +4,25 @@ import org.stylegan4j.StyleGanInputException;
 import org.stylegan4j.figures.StyleBands;
 import org.stylegan4j.model.Noise;
 import org.stylegan4j.model.Seeds;
+import org.stylegan4j.projection.ProjectedLatents;
 
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One image the explorer is asked for, validated against the network: what to draw (a seed, a style
- * mix of two seeds, or a point between two seeds), the truncation and the noise.
+ * One image the explorer is asked for, validated against the network: what to draw (a source, a style
+ * mix of two sources, or a point between two sources), the truncation and the noise. A source is a seed
+ * or a finished projection of an uploaded image ({@code p<id>}).
  *
  * @param kind which endpoint
- * @param a the (first) seed
- * @param b the second seed (mix and interpolate; else equal to a)
+ * @param a the (first) source
+ * @param b the second source (mix and interpolate; else equal to a)
  * @param psi truncation psi in [-2, 2]
  * @param cutoff layers truncated, [0, cutoff)
  * @param noise noise mode
@@ -27,7 +31,7 @@ import java.util.regex.Pattern;
  * @param t position between a and b in [0, 1] (interpolate)
  * @param space interpolation space (interpolate)
  */
-public record ImageRequest(Kind kind, long a, long b, double psi, int cutoff, Noise.Mode noise, float[] strengths,
+public record ImageRequest(Kind kind, Source a, Source b, double psi, int cutoff, Noise.Mode noise, float[] strengths,
                            StyleBands.Range styles, double t, Space space) {
 
     /** The image endpoints. */
@@ -40,6 +44,57 @@ public record ImageRequest(Kind kind, long a, long b, double psi, int cutoff, No
         INTERPOLATE
     }
 
+    /** What an image is drawn from. */
+    public sealed interface Source permits Seed, Projected {
+        /** @return the seed of this source's {@code seeded} noise */
+        long noiseSeed();
+    }
+
+    /**
+     * A seed: z drawn from it, w = f(z) on every layer.
+     *
+     * @param seed the seed in [0, {@link Seeds#MAX}]
+     */
+    public record Seed(long seed) implements Source {
+        @Override
+        public long noiseSeed() {
+            return seed;
+        }
+
+        @Override
+        public String toString() {
+            return Long.toString(seed);
+        }
+    }
+
+    /**
+     * A finished projection: its (per-layer) w and, for constant noise, its noise maps. Equal when the ids are.
+     *
+     * @param id the projection's id (16 hex digits)
+     * @param latents its latents, one image
+     */
+    public record Projected(String id, ProjectedLatents latents) implements Source {
+        @Override
+        public long noiseSeed() {
+            return Long.parseUnsignedLong(id, 16);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Projected p && id.equals(p.id);
+        }
+
+        @Override
+        public int hashCode() {
+            return id.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return PROJECTION_PREFIX + id;
+        }
+    }
+
     /** Interpolation space. */
     public enum Space {
         /** Spherical interpolation of z, then mapping. */
@@ -47,6 +102,9 @@ public record ImageRequest(Kind kind, long a, long b, double psi, int cutoff, No
         /** Linear interpolation of w = f(z). */
         W
     }
+
+    /** What a projection's id is prefixed with where a seed may stand: {@code p<id>}. */
+    public static final String PROJECTION_PREFIX = "p";
 
     /** Default truncation psi (the paper's 0.7). */
     public static final double DEFAULT_PSI = 0.7;
@@ -59,6 +117,7 @@ public record ImageRequest(Kind kind, long a, long b, double psi, int cutoff, No
 
     private static final Set<String> COMMON = Set.of("psi", "cutoff", "noise", "noiseStrength");
     private static final Pattern SEED = Pattern.compile("\\d{1,10}");
+    private static final Pattern PROJECTION = Pattern.compile(PROJECTION_PREFIX + "([0-9a-f]{16})");
     private static final Pattern DECIMAL = Pattern.compile("[-+]?(\\d{1,12}(\\.\\d{0,12})?|\\.\\d{1,12})");
     private static final Pattern INTEGER = Pattern.compile("\\d{1,9}");
 
@@ -83,12 +142,15 @@ public record ImageRequest(Kind kind, long a, long b, double psi, int cutoff, No
      * @param kind endpoint
      * @param q its query parameters
      * @param numLayers synthesis layers of the network
+     * @param projections the latents of a finished projection by id (throwing {@link HttpError} 404 for an unknown
+     *        one, 409 for one not done)
      * @return the request
      * @throws HttpError 400 for any missing, malformed or out-of-range value
      */
-    public static ImageRequest parse(Kind kind, QueryParameters q, int numLayers) {
-        long a = seed(kind == Kind.GENERATE ? "seed" : "a", q);
-        long b = kind == Kind.GENERATE ? a : seed("b", q);
+    public static ImageRequest parse(Kind kind, QueryParameters q, int numLayers,
+                                     Function<String, ProjectedLatents> projections) {
+        Source a = source(kind == Kind.GENERATE ? "seed" : "a", q, projections);
+        Source b = kind == Kind.GENERATE ? a : source("b", q, projections);
         double psi = decimal("psi", q.get("psi"), DEFAULT_PSI, -MAX_ABS_PSI, MAX_ABS_PSI);
         int cutoff = q.get("cutoff") == null ? Math.min(DEFAULT_CUTOFF, numLayers) : integer("cutoff", q.get("cutoff"), 0, numLayers);
         Noise.Mode noise = noiseMode(q.get("noise"));
@@ -105,16 +167,23 @@ public record ImageRequest(Kind kind, long a, long b, double psi, int cutoff, No
         Space space = Space.Z;
         if (kind == Kind.INTERPOLATE) {
             t = decimal("t", q.required("t"), 0, 0, 1);
-            space = space(q.get("space"));
+            boolean projected = a instanceof Projected || b instanceof Projected;
+            space = space(q.get("space"), projected ? Space.W : Space.Z);
+            if (projected && space == Space.Z) {
+                throw HttpError.badRequest("a projection has no z: interpolate it with space=w");
+            }
         }
         return new ImageRequest(kind, a, b, psi, cutoff, noise, strengths, styles, t, space);
     }
 
-    /** @return the noise this request asks for, scaled per layer */
+    /**
+     * @return the noise this request asks for, scaled per layer ({@code const}: the network's maps; the renderer puts
+     *         a projection's own maps in their place)
+     */
     public Noise noiseInput() {
         Noise base = switch (noise) {
             case RANDOM -> Noise.random();
-            case SEEDED -> Noise.seeded(a);
+            case SEEDED -> Noise.seeded(a.noiseSeed());
             case CONST -> Noise.constant();
             case NONE -> Noise.none();
             case GIVEN -> throw new IllegalStateException("a request never names given noise maps");
@@ -124,7 +193,7 @@ public record ImageRequest(Kind kind, long a, long b, double psi, int cutoff, No
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ImageRequest r && kind == r.kind && a == r.a && b == r.b && psi == r.psi && cutoff == r.cutoff
+        return o instanceof ImageRequest r && kind == r.kind && a.equals(r.a) && b.equals(r.b) && psi == r.psi && cutoff == r.cutoff
                 && noise == r.noise && Arrays.equals(strengths, r.strengths) && Objects.equals(styles, r.styles)
                 && t == r.t && space == r.space;
     }
@@ -140,12 +209,17 @@ public record ImageRequest(Kind kind, long a, long b, double psi, int cutoff, No
                 + ", strengths=" + Arrays.toString(strengths) + ", styles=" + styles + ", t=" + t + ", space=" + space + "]";
     }
 
-    private static long seed(String name, QueryParameters q) {
+    private static Source source(String name, QueryParameters q, Function<String, ProjectedLatents> projections) {
         String v = q.required(name).trim();
-        if (!SEED.matcher(v).matches() || Long.parseLong(v) > Seeds.MAX) {
-            throw HttpError.badRequest("parameter '" + name + "' must be a seed between 0 and " + Seeds.MAX);
+        Matcher projection = PROJECTION.matcher(v);
+        if (projection.matches()) {
+            return new Projected(projection.group(1), projections.apply(projection.group(1)));
         }
-        return Long.parseLong(v);
+        if (!SEED.matcher(v).matches() || Long.parseLong(v) > Seeds.MAX) {
+            throw HttpError.badRequest("parameter '" + name + "' must be a seed between 0 and " + Seeds.MAX
+                    + " or a projection p<id>");
+        }
+        return new Seed(Long.parseLong(v));
     }
 
     private static double decimal(String name, String text, double dflt, double min, double max) {
@@ -184,9 +258,9 @@ public record ImageRequest(Kind kind, long a, long b, double psi, int cutoff, No
         };
     }
 
-    private static Space space(String text) {
+    private static Space space(String text, Space dflt) {
         if (text == null) {
-            return Space.Z;
+            return dflt;
         }
         return switch (text.trim().toLowerCase(Locale.ROOT)) {
             case "z" -> Space.Z;

@@ -7,8 +7,10 @@ import org.stylegan4j.data.Images;
 import org.stylegan4j.figures.Interpolation;
 import org.stylegan4j.model.Generator;
 import org.stylegan4j.model.ModelConfig;
+import org.stylegan4j.model.Noise;
 import org.stylegan4j.model.Seeds;
 import org.stylegan4j.model.StyleMixing;
+import org.stylegan4j.model.SynthesisNetwork;
 import org.stylegan4j.model.Truncation;
 import org.stylegan4j.nn.Engines;
 
@@ -17,12 +19,16 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
 
 /**
  * Draws one {@link ImageRequest} as PNG bytes. Every call works in its own NDManager, closed before
  * it returns, so memory stays flat; calls must not overlap on one generator unless the caller knows
  * the engine allows it (the server runs them on its bounded worker pool).
+ *
+ * <p>A seed gives w = f(z) on every layer; a projection gives its own (per-layer) w. With {@code const} noise a
+ * projection brings its own noise maps: an image of a projection alone at psi 1 is the one {@code generate
+ * --projected-w} draws, bit for bit. A mix takes the noise of source a; an interpolation interpolates the maps of
+ * its ends (the network's maps for a seed) as it does their w.
  */
 public final class Renderer {
 
@@ -42,18 +48,25 @@ public final class Renderer {
         float[] pixels;
         try (NDManager m = Engines.newManager()) {
             NDArray ws = switch (request.kind()) {
-                case GENERATE -> generator.broadcast(generator.map(Seeds.latents(new long[] {request.a()}, c.latentSize(), m)));
-                case MIX -> {
-                    NDArray both = generator.broadcast(generator.map(
-                            Seeds.latents(new long[] {request.a(), request.b()}, c.latentSize(), m)));
-                    yield StyleMixing.mix(both.get("0:1"), both.get("1:2"), request.styles().from(), request.styles().to());
-                }
-                case INTERPOLATE -> generator.broadcast(interpolatedW(request, m));
+                case GENERATE -> ws(request.a(), m);
+                case MIX -> StyleMixing.mix(ws(request.a(), m), ws(request.b(), m), request.styles().from(),
+                        request.styles().to());
+                case INTERPOLATE -> request.space() == ImageRequest.Space.Z
+                        ? generator.broadcast(slerpW(request, m))
+                        : m.create(Interpolation.lerp(ws(request.a(), m).toFloatArray(),
+                                ws(request.b(), m).toFloatArray(), request.t()), new Shape(1, c.numLayers(), c.dlatentSize()));
             };
             NDArray truncated = generator.truncate(ws, new Truncation(request.psi(), request.cutoff()));
-            pixels = generator.synthesize(truncated, request.noiseInput()).toFloatArray();
+            pixels = generator.synthesize(truncated, noise(request, m)).toFloatArray();
         }
-        BufferedImage image = Images.fromCHW(pixels, 0, c.numChannels(), c.resolution(), c.resolution());
+        return png(Images.fromCHW(pixels, 0, c.numChannels(), c.resolution(), c.resolution()));
+    }
+
+    /**
+     * @param image an image
+     * @return it as PNG
+     */
+    static byte[] png(BufferedImage image) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
             ImageIO.write(image, "png", bytes);
@@ -63,18 +76,49 @@ public final class Renderer {
         return bytes.toByteArray();
     }
 
-    private NDArray interpolatedW(ImageRequest request, NDManager m) {
-        int size = generator.config().latentSize();
-        float[] za = Seeds.latent(request.a(), size);
-        float[] zb = Seeds.latent(request.b(), size);
-        if (request.space() == ImageRequest.Space.Z) {
-            float[] z = Interpolation.slerp(za, zb, request.t());
-            return generator.map(m.create(z, new Shape(1, size)));
+    /** @return the source's per-layer w {@code [1, L, D]} */
+    private NDArray ws(ImageRequest.Source source, NDManager m) {
+        ModelConfig c = generator.config();
+        if (source instanceof ImageRequest.Projected p) {
+            return m.create(p.latents().ws().data(), new Shape(1, c.numLayers(), c.dlatentSize()));
         }
-        float[] w = generator.map(Seeds.latents(new long[] {request.a(), request.b()}, size, m)).toFloatArray();
-        int d = generator.config().dlatentSize();
-        float[] wa = Arrays.copyOfRange(w, 0, d);
-        float[] wb = Arrays.copyOfRange(w, d, 2 * d);
-        return m.create(Interpolation.lerp(wa, wb, request.t()), new Shape(1, d));
+        long seed = ((ImageRequest.Seed) source).seed();
+        return generator.broadcast(generator.map(Seeds.latents(new long[] {seed}, c.latentSize(), m)));
+    }
+
+    /** w = f(slerp(z_a, z_b, t)) {@code [1, D]}, for two seeds. */
+    private NDArray slerpW(ImageRequest request, NDManager m) {
+        int size = generator.config().latentSize();
+        float[] za = Seeds.latent(((ImageRequest.Seed) request.a()).seed(), size);
+        float[] zb = Seeds.latent(((ImageRequest.Seed) request.b()).seed(), size);
+        return generator.map(m.create(Interpolation.slerp(za, zb, request.t()), new Shape(1, size)));
+    }
+
+    /** The request's noise, with a projection's own maps in place of the network's for {@code const}. */
+    private Noise noise(ImageRequest request, NDManager m) {
+        boolean projected = request.a() instanceof ImageRequest.Projected
+                || (request.kind() == ImageRequest.Kind.INTERPOLATE && request.b() instanceof ImageRequest.Projected);
+        if (request.noise() != Noise.Mode.CONST || !projected || !generator.config().useNoise()) {
+            return request.noiseInput();
+        }
+        int layers = generator.config().numLayers();
+        NDArray[] maps = new NDArray[layers];
+        for (int l = 0; l < layers; l++) {
+            int size = SynthesisNetwork.layerSize(l);
+            float[] map = noiseMap(request.a(), l);
+            if (request.kind() == ImageRequest.Kind.INTERPOLATE) {
+                map = Interpolation.lerp(map, noiseMap(request.b(), l), request.t());
+            }
+            maps[l] = m.create(map, new Shape(1, 1, size, size));
+        }
+        return Noise.given(maps).scaled(request.strengths());
+    }
+
+    /** @return layer l's noise map of a source: the projection's own, or the network's constant map */
+    private float[] noiseMap(ImageRequest.Source source, int layer) {
+        if (source instanceof ImageRequest.Projected p) {
+            return p.latents().noise().get(layer).data();
+        }
+        return generator.parameters().get(SynthesisNetwork.PREFIX + "noise" + layer).array().toFloatArray();
     }
 }

@@ -3,6 +3,7 @@ package org.stylegan4j.web;
 import org.junit.jupiter.api.Test;
 import org.stylegan4j.model.Generator;
 import org.stylegan4j.model.ModelConfig;
+import org.stylegan4j.projection.Projector;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -21,8 +22,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * End to end in a real browser: Debian's chromium driven by playwright-core ({@code e2e/e2e.mjs})
  * loads the page from a live server, moves psi, picks a mixing band, moves the interpolation slider,
- * downloads the image and takes a screenshot. Skipped only where chromium or the e2e node modules
- * are not installed ({@code .ci/run} installs both).
+ * downloads the image, uploads a photo and mixes its projection (30 steps here), and takes a screenshot.
+ * Skipped only where chromium or the e2e node modules are not installed ({@code .ci/run} installs both).
  */
 class BrowserE2ETest {
 
@@ -37,7 +38,8 @@ class BrowserE2ETest {
         Files.createDirectories(shot.getParent());
         Files.deleteIfExists(shot);
         try (Generator g = new Generator(ModelConfig.preset("small", 32), 0);
-             ExplorerServer server = ExplorerServer.start(g, "127.0.0.1", 0)) {
+             ExplorerServer server = ExplorerServer.start(g, "127.0.0.1", 0, ExplorerServer.Options.defaults()
+                     .withProjection(ProjectionSettings.pixelDistance(Projector.Options.PUBLISHED.withSteps(30), 4)))) {
             Process p = new ProcessBuilder("node", "e2e.mjs", server.url().toString(), shot.toString())
                     .directory(E2E.toFile()).redirectErrorStream(true).start();
             String[] output = new String[1];

@@ -17,8 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * 10,000 random requests (paths, traversal attempts, parameters, garbage values, methods, bodies,
- * oversized headers) against an 8x8 random-init network: no 5xx, every refusal a JSON error, and the
- * server still serving afterwards.
+ * oversized headers, uploads of broken images from any origin) against an 8x8 random-init network: no
+ * 5xx, every refusal a JSON error, and the server still serving afterwards.
  */
 class FuzzTest {
 
@@ -29,6 +29,8 @@ class FuzzTest {
         "/api/generate/../../..", "/index.html%00", "/%00", "/api/%ff", "/C:/Windows/win.ini", "/%5c..%5c..%5cetc%5cpasswd",
         "/org/stylegan4j/web/static/index.html", "/;/etc/passwd", "/api;x=1/generate", "/%u002e%u002e/", "*",
         "http://127.0.0.1/api/info", "/api/generate#frag", "/WEB-INF/web.xml", "/.git/config",
+        "/api/project", "/api/project/", "/api/project/0123456789abcdef", "/api/project/0123456789abcdef/target.png",
+        "/api/project/0123456789abcdef/projected_w.safetensors", "/api/project/../info", "/api/project/%00",
     };
     private static final String[] NAMES = {
         "seed", "a", "b", "psi", "cutoff", "noise", "noiseStrength", "styles", "t", "space", "batch", "x", "", "%zz",
@@ -39,7 +41,10 @@ class FuzzTest {
         "1e309", "0x10", "0.7", "-2", "2", "2.0000001", "coarse", "middle", "fine", "0-3", "3-0", "0-", "99", "const",
         "random", "none", "seeded", "z", "w", "1,1,0.5", "coarse:0.5,fine:2", "coarse:1", "0-1:0", "%00", "%", "%zz",
         "%C3%A9", "", "+", "%2B1", " 1", "1 ", "1,2,3,4", "..%2F..%2F", "null", "true", "[]", "{}",
+        "p0123456789abcdef", "p", "pXYZ",
     };
+    private static final String[] UPLOAD_TYPES = {"image/png", "image/jpeg", "IMAGE/PNG; charset=x", "text/plain", ""};
+    private static final String[] ORIGINS = {"http://127.0.0.1", "http://attacker.example", "null", "", "http://[::1]"};
     private static final String[] METHODS = {"POST", "PUT", "DELETE", "HEAD", "OPTIONS", "TRACE", "PATCH", "G3T", "CONNECT", "PRI"};
 
     @Test
@@ -66,6 +71,17 @@ class FuzzTest {
                     }
                     case 3 -> req.append("X-Junk: ").append("z".repeat(rng.nextInt(20_000))).append("\r\n");
                     case 4 -> req.append("Accept: ").append(garbage(rng, 30)).append("\r\n");
+                    case 5, 6 -> {
+                        method = "POST";
+                        String to = rng.nextBoolean() ? "/api/project" + (rng.nextInt(4) == 0 ? query(rng) : "") : target;
+                        req.replace(0, req.indexOf("\r\n"), method + " " + to + " HTTP/1.1");
+                        body = (rng.nextBoolean() ? "\u0089PNG\r\n\u001a\n" : "\u00ff\u00d8\u00ff") + garbage(rng, rng.nextInt(300));
+                        req.append("Content-Type: ").append(pick(rng, UPLOAD_TYPES)).append("\r\n");
+                        req.append("Content-Length: ").append(body.getBytes(StandardCharsets.ISO_8859_1).length).append("\r\n");
+                        if (rng.nextBoolean()) {
+                            req.append("Origin: ").append(pick(rng, ORIGINS)).append("\r\n");
+                        }
+                    }
                     default -> { }
                 }
                 req.append("\r\n").append(body);

@@ -1,6 +1,7 @@
 'use strict';
 // stylegan4j explorer: builds API URLs from the controls; the latest request wins (older ones are
-// aborted and their responses dropped); 503 answers are retried after Retry-After.
+// aborted and their responses dropped); 503 answers are retried after Retry-After. An uploaded photo
+// is projected by the server (its progress polled) and then picked as source A or B like a seed.
 (function () {
   const $ = (id) => document.getElementById(id);
   const image = $('image');
@@ -23,6 +24,12 @@
     return /^\d{1,10}$/.test(v) ? v : '0';
   }
 
+  // Source A or B: a projection p<id> picked in its select, else the seed typed next to it.
+  function source(which) {
+    const picked = $('source' + which).value;
+    return picked === 'seed' ? seed('seed' + which) : picked;
+  }
+
   function noiseParam() {
     const parts = Object.entries(state.noiseStrength)
       .filter(([, v]) => Number(v) !== 1)
@@ -34,23 +41,25 @@
     const p = new URLSearchParams();
     let path;
     let name;
+    const a = source('A');
+    const b = source('B');
     if (state.mode === 'generate') {
       path = '/api/generate';
-      p.set('seed', seed('seedA'));
-      name = 'seed-' + seed('seedA');
+      p.set('seed', a);
+      name = 'seed-' + a;
     } else if (state.mode === 'mix') {
       path = '/api/mix';
-      p.set('a', seed('seedA'));
-      p.set('b', seed('seedB'));
+      p.set('a', a);
+      p.set('b', b);
       p.set('styles', state.styles);
-      name = 'mix-' + seed('seedA') + '-' + seed('seedB') + '-' + state.styles;
+      name = 'mix-' + a + '-' + b + '-' + state.styles;
     } else {
       path = '/api/interpolate';
-      p.set('a', seed('seedA'));
-      p.set('b', seed('seedB'));
+      p.set('a', a);
+      p.set('b', b);
       p.set('t', Number($('t').value).toFixed(2));
       p.set('space', $('space').value);
-      name = 'interp-' + seed('seedA') + '-' + seed('seedB') + '-t' + Number($('t').value).toFixed(2);
+      name = 'interp-' + a + '-' + b + '-t' + Number($('t').value).toFixed(2);
     }
     p.set('psi', Number($('psi').value).toFixed(2));
     p.set('cutoff', $('cutoff').value);
@@ -134,6 +143,107 @@
     return String(Math.floor(Math.random() * 100000));
   }
 
+  function setProjectStatus(text, isError) {
+    const out = $('projectStatus');
+    out.textContent = text;
+    out.classList.toggle('error', Boolean(isError));
+  }
+
+  // A finished projection becomes a choice of both source pickers, and is drawn as source A (at psi 1, as it
+  // was found).
+  function addProjection(job) {
+    ['A', 'B'].forEach((which) => {
+      const option = document.createElement('option');
+      option.value = job.source;
+      option.textContent = 'photo ' + job.source.slice(0, 7);
+      $('source' + which).append(option);
+    });
+    const thumb = document.createElement('img');
+    Object.assign(thumb, { src: job.target, alt: 'projected photo ' + job.source, title: job.source + ': use as A' });
+    thumb.dataset.source = job.source;
+    thumb.addEventListener('click', () => { $('sourceA').value = job.source; sourcesChanged(); });
+    $('projections').append(thumb);
+    $('sourceA').value = job.source;
+    $('psi').value = '1';
+    $('psiValue').textContent = '1.00';
+    document.body.dataset.projections = String($('projections').children.length);
+    sourcesChanged();
+    setMode('generate');
+  }
+
+  function showProgress(job) {
+    const bar = $('projectProgress');
+    bar.hidden = job.state === 'done' || job.state === 'failed';
+    bar.max = job.steps;
+    bar.value = job.step;
+    const distance = job.distance === null ? '' : ', distance ' + Number(job.distance).toFixed(4);
+    setProjectStatus(job.state + ': step ' + job.step + ' of ' + job.steps + distance, job.state === 'failed');
+  }
+
+  async function follow(job) {
+    showProgress(job);
+    if (job.state === 'failed') {
+      setProjectStatus('projection failed: ' + job.error, true);
+      return;
+    }
+    if (job.state === 'done') {
+      addProjection(job);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const response = await fetch('/api/project/' + job.id);
+    const next = await response.json().catch(() => ({ error: response.statusText }));
+    if (!response.ok) {
+      setProjectStatus(next.error || ('HTTP ' + response.status), true);
+      return;
+    }
+    await follow(next);
+  }
+
+  async function upload(file) {
+    const limits = state.info && state.info.projection;
+    if (file.type !== 'image/png' && file.type !== 'image/jpeg') {
+      setProjectStatus('choose a PNG or JPEG image', true);
+      return;
+    }
+    if (limits && file.size > limits.maxUploadBytes) {
+      setProjectStatus('the image is larger than ' + Math.round(limits.maxUploadBytes / 1048576) + ' MB', true);
+      return;
+    }
+    setProjectStatus('uploading...');
+    try {
+      const response = await fetch('/api/project', { method: 'POST', headers: { 'Content-Type': file.type }, body: file });
+      const body = await response.json().catch(() => ({ error: response.statusText }));
+      if (response.status === 503) {
+        setProjectStatus((body.error || 'server busy') + '; try again in a moment', true);
+        return;
+      }
+      if (response.status !== 202) {
+        setProjectStatus(body.error || ('HTTP ' + response.status), true);
+        return;
+      }
+      await follow(body);
+    } catch (e) {
+      setProjectStatus('upload failed: ' + e.message, true);
+    }
+  }
+
+  // A seed input is used only while its picker says "seed"; a projection has no z, so it is interpolated in w.
+  function sourcesChanged() {
+    let anyProjection = false;
+    ['A', 'B'].forEach((which) => {
+      const projected = $('source' + which).value !== 'seed';
+      $('seed' + which).disabled = projected;
+      $('random' + which).disabled = projected;
+      anyProjection = anyProjection || projected;
+    });
+    if (anyProjection) {
+      $('space').value = 'w';
+    }
+    $('space').disabled = anyProjection;
+    schedule();
+  }
+
   function setup(info) {
     state.info = info;
     const measured = info.metrics ? Object.entries(info.metrics).filter(([name]) => name !== 'kimg')
@@ -191,6 +301,14 @@
     }
   });
   ['seedA', 'seedB', 'space', 'noise'].forEach((id) => $(id).addEventListener('input', schedule));
+  ['sourceA', 'sourceB'].forEach((id) => $(id).addEventListener('change', sourcesChanged));
+  $('upload').addEventListener('change', () => {
+    const file = $('upload').files[0];
+    if (file) {
+      upload(file);
+    }
+    $('upload').value = '';
+  });
   $('randomA').addEventListener('click', () => { $('seedA').value = randomSeed(); schedule(); });
   $('randomB').addEventListener('click', () => { $('seedB').value = randomSeed(); schedule(); });
 
