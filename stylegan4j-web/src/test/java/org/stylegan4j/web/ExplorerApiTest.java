@@ -12,9 +12,7 @@ import org.stylegan4j.model.ModelConfig;
 import org.stylegan4j.nn.ParameterStore;
 import org.stylegan4j.nn.Tensors;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Arrays;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The explorer's API on a 16x16 random-init network: images, determinism, and JSON refusals. */
@@ -56,16 +53,7 @@ class ExplorerApiTest {
     }
 
     private static byte[] png(String pathAndQuery) throws IOException {
-        RawHttp.Reply r = RawHttp.get(server.port(), pathAndQuery);
-        assertEquals(200, r.status(), () -> pathAndQuery + ": " + r.text());
-        assertEquals("image/png", r.header("content-type"));
-        return r.body();
-    }
-
-    private static BufferedImage decode(byte[] png) throws IOException {
-        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
-        assertNotNull(image, "not a PNG");
-        return image;
+        return RawHttp.png(server.port(), pathAndQuery);
     }
 
     @Test
@@ -103,7 +91,7 @@ class ExplorerApiTest {
     @Test
     void generateIsAPngOfTheNetworkSizeAndDeterministic() throws IOException {
         byte[] a = png("/api/generate?seed=42&psi=0.7");
-        BufferedImage image = decode(a);
+        BufferedImage image = RawHttp.decode(a);
         assertEquals(16, image.getWidth());
         assertEquals(16, image.getHeight());
         assertArrayEquals(a, png("/api/generate?seed=42&psi=0.7"));
@@ -134,7 +122,7 @@ class ExplorerApiTest {
         assertArrayEquals(b, png("/api/mix?a=8&b=9&styles=0-5&psi=0.5"));
         assertArrayEquals(b, png("/api/mix?a=8&b=9&styles=0-&psi=0.5"));
         byte[] coarse = png("/api/mix?a=8&b=9&styles=coarse&psi=0.5");
-        assertEquals(16, decode(coarse).getWidth());
+        assertEquals(16, RawHttp.decode(coarse).getWidth());
         assertFalse(Arrays.equals(b, coarse));
         assertArrayEquals(coarse, png("/api/mix?a=8&b=9&styles=0-3&psi=0.5"));
     }
@@ -144,7 +132,7 @@ class ExplorerApiTest {
         assertArrayEquals(png("/api/generate?seed=11"), png("/api/interpolate?a=11&b=12&t=0"));
         assertArrayEquals(png("/api/generate?seed=12"), png("/api/interpolate?a=11&b=12&t=1&space=z"));
         byte[] mid = png("/api/interpolate?a=11&b=12&t=0.5&space=w");
-        assertEquals(16, decode(mid).getHeight());
+        assertEquals(16, RawHttp.decode(mid).getHeight());
         assertArrayEquals(mid, png("/api/interpolate?a=11&b=12&t=0.5&space=w"));
     }
 

@@ -13,7 +13,6 @@ import org.stylegan4j.projection.Projector;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +25,6 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -127,16 +125,7 @@ class ProjectionApiTest {
     }
 
     private static byte[] png(String pathAndQuery) throws IOException {
-        RawHttp.Reply r = RawHttp.get(server.port(), pathAndQuery);
-        assertEquals(200, r.status(), () -> pathAndQuery + ": " + r.text());
-        assertEquals("image/png", r.header("content-type"));
-        return r.body();
-    }
-
-    private static BufferedImage decode(byte[] png) throws IOException {
-        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
-        assertNotNull(image, "not a PNG");
-        return image;
+        return RawHttp.png(server.port(), pathAndQuery);
     }
 
     private static int[] pixels(BufferedImage image) {
@@ -165,7 +154,7 @@ class ProjectionApiTest {
         assertTrue(done.get("error").isNull());
         assertEquals("w+", done.get("space").asText());
 
-        BufferedImage target = decode(png("/api/project/" + id + "/target.png"));
+        BufferedImage target = RawHttp.decode(png("/api/project/" + id + "/target.png"));
         assertEquals(16, target.getWidth());
         assertEquals(16, target.getHeight());
 
@@ -181,7 +170,7 @@ class ProjectionApiTest {
 
         String p = "p" + id;
         byte[] projected = png("/api/generate?seed=" + p + "&psi=1");
-        assertArrayEquals(pixels(latents.image(generator, 0)), pixels(decode(projected)),
+        assertArrayEquals(pixels(latents.image(generator, 0)), pixels(RawHttp.decode(projected)),
                 "generate of a projection at psi 1 draws what generate --projected-w draws");
         assertFalse(Arrays.equals(projected, png("/api/generate?seed=" + p + "&psi=1&noise=none")),
                 "const noise is the projection's own maps");
@@ -189,7 +178,7 @@ class ProjectionApiTest {
         assertEquals(200, RawHttp.get(server.port(), "/api/generate?seed=" + p + "&noise=seeded").status());
 
         byte[] mixed = png("/api/mix?a=" + p + "&b=7&styles=coarse&psi=1");
-        assertEquals(16, decode(mixed).getWidth());
+        assertEquals(16, RawHttp.decode(mixed).getWidth());
         assertFalse(Arrays.equals(projected, mixed));
         assertArrayEquals(png("/api/generate?seed=" + p + "&psi=1&noise=none"),
                 png("/api/mix?a=7&b=" + p + "&styles=0-5&psi=1&noise=none"), "every layer from b draws b");

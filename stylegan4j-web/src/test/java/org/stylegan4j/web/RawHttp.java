@@ -1,5 +1,8 @@
 package org.stylegan4j.web;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +14,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /** Sends hand-written HTTP/1.1 requests over a socket, so tests can send what ordinary clients refuse to. */
 final class RawHttp {
@@ -28,6 +34,30 @@ final class RawHttp {
     }
 
     private RawHttp() {
+    }
+
+    /**
+     * GETs an image and checks it is a 200 PNG.
+     *
+     * @param port server port
+     * @param pathAndQuery e.g. {@code /api/generate?seed=1}
+     * @return the PNG's bytes
+     */
+    static byte[] png(int port, String pathAndQuery) throws IOException {
+        Reply r = get(port, pathAndQuery);
+        assertEquals(200, r.status(), () -> pathAndQuery + ": " + r.text());
+        assertEquals("image/png", r.header("content-type"));
+        return r.body();
+    }
+
+    /**
+     * @param png PNG bytes
+     * @return the decoded image (fails the test when it is not one)
+     */
+    static BufferedImage decode(byte[] png) throws IOException {
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+        assertNotNull(image, "not a PNG");
+        return image;
     }
 
     /** GET of a path (sent as is) with Connection: close. */
