@@ -149,6 +149,11 @@ public final class TrainCommand implements Callable<Integer> {
             + "can move from 0 to 1 (default 500).")
     Double adaKimg;
 
+    @Option(names = "--aug-pipe", paramLabel = "blit|geom|color|bg|bgc", description = "With --aug fixed or ada: "
+            + "ADA's transform groups to apply: blit (flips, quarter turns, integer translations), geom (scaling, "
+            + "rotations, fractional translations), color, bg (blit and geom) or bgc (all; default).")
+    String augPipe;
+
     @Option(names = "--no-progressive", description = "Train at full resolution from the start.")
     boolean noProgressive;
 
@@ -323,7 +328,7 @@ public final class TrainCommand implements Callable<Integer> {
         return b.build();
     }
 
-    /** The augmentation with --aug, --aug-p, --ada-target and --ada-kimg applied. */
+    /** The augmentation with --aug, --aug-p, --ada-target, --ada-kimg and --aug-pipe applied. */
     private Augmentation withAugmentationOptions(Augmentation a) {
         if (augP != null && !(augP >= 0 && augP <= 1)) {
             throw new StyleGanInputException("--aug-p must be between 0 and 1, got " + augP);
@@ -333,19 +338,24 @@ public final class TrainCommand implements Callable<Integer> {
             throw new StyleGanInputException("--ada-target and --ada-kimg steer --aug ada; the augmentation is "
                     + kind.label());
         }
+        Augmentation.Pipe pipe = augPipe == null ? a.pipe() : Augmentation.Pipe.of(augPipe);
         if (kind == Augmentation.Kind.NONE) {
             if (augP != null) {
                 throw new StyleGanInputException("--aug-p is the probability of --aug fixed or ada; the augmentation "
                         + "is none");
             }
-            return new Augmentation(kind, 0, a.target(), a.kimg());
+            if (augPipe != null) {
+                throw new StyleGanInputException("--aug-pipe chooses the transforms of --aug fixed or ada; the "
+                        + "augmentation is none");
+            }
+            return new Augmentation(kind, 0, a.target(), a.kimg(), pipe);
         }
         if (kind == Augmentation.Kind.FIXED && augP == null && a.kind() != kind) {
             throw new StyleGanInputException("--aug fixed augments with a constant probability: give it with --aug-p");
         }
         double p = augP != null ? augP : a.kind() == kind ? a.p() : 0;
         return new Augmentation(kind, p, adaTarget == null ? a.target() : adaTarget,
-                adaKimg == null ? a.kimg() : adaKimg);
+                adaKimg == null ? a.kimg() : adaKimg, pipe);
     }
 
     /** The metrics during training with the --metrics* and network options given applied. */

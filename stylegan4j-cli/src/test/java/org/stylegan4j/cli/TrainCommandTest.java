@@ -310,6 +310,7 @@ class TrainCommandTest {
         assertEquals(0.2, augmentation.get("p").asDouble());
         assertEquals(0.6, augmentation.get("target").asDouble());
         assertEquals(1.0, augmentation.get("kimg").asDouble());
+        assertEquals("bgc", augmentation.get("pipe").asText());
         List<String> ticks = Files.readAllLines(run.resolve("log.jsonl"));
         assertEquals(2, ticks.size());
         assertEquals(0.2, JSON.readTree(ticks.get(0)).get("augmentP").asDouble(), 1e-12, "p moves after 4 minibatches");
@@ -330,6 +331,8 @@ class TrainCommandTest {
             {"--aug", "fixed", "--aug-p", "0.3", "--ada-target", "0.5"},
             {"--aug", "ada", "--ada-target", "1"},
             {"--aug", "ada", "--ada-kimg", "0"},
+            {"--aug-pipe", "blit"},
+            {"--aug", "ada", "--aug-pipe", "bgcfnc"},
         };
         String[] expected = {
             "error: --aug-p must be between 0 and 1, got 1.5",
@@ -341,6 +344,8 @@ class TrainCommandTest {
             "error: --ada-target and --ada-kimg steer --aug ada; the augmentation is fixed",
             "error: augmentation.target (--ada-target) must be between 0 and 1 (exclusive), got 1.0",
             "error: augmentation.kimg (--ada-kimg) must be positive, got 0.0",
+            "error: --aug-pipe chooses the transforms of --aug fixed or ada; the augmentation is none",
+            "error: unknown augmentation pipeline 'bgcfnc' (expected blit, geom, color, bg or bgc)",
         };
         for (int i = 0; i < cases.length; i++) {
             List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--outdir",

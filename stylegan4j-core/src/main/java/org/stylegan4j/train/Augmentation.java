@@ -3,6 +3,10 @@ package org.stylegan4j.train;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import org.stylegan4j.StyleGanInputException;
+import org.stylegan4j.train.AugmentPipe.Transform;
+
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Discriminator augmentation (Karras et al. 2020, "Training Generative Adversarial Networks with Limited Data"): every
@@ -13,8 +17,9 @@ import org.stylegan4j.StyleGanInputException;
  * @param p the augmentation probability of a fixed run, the starting one of an adaptive run (0 for none)
  * @param target the r_t that ADA steers towards (0.6 in ADA)
  * @param kimg thousands of images over which ADA's p can move from 0 to 1 (500 in ADA)
+ * @param pipe which of ADA's transform groups the pipeline applies ({@code bgc}, ADA's default, when absent)
  */
-public record Augmentation(Kind kind, double p, double target, double kimg) {
+public record Augmentation(Kind kind, double p, double target, double kimg, Pipe pipe) {
 
     /** ADA's target for r_t. */
     public static final double DEFAULT_TARGET = 0.6;
@@ -25,9 +30,91 @@ public record Augmentation(Kind kind, double p, double target, double kimg) {
     /** No augmentation. */
     public static final Augmentation NONE = new Augmentation(Kind.NONE, 0, DEFAULT_TARGET, DEFAULT_KIMG);
 
-    /** A missing kind (a config written before augmentation existed) reads as none. */
+    /** A missing kind (a config written before augmentation existed) reads as none, a missing pipe as bgc. */
     public Augmentation {
         kind = kind == null ? Kind.NONE : kind;
+        pipe = pipe == null ? Pipe.BGC : pipe;
+    }
+
+    /**
+     * ADA's default pipeline, {@code bgc}.
+     *
+     * @param kind none, fixed or ada
+     * @param p the augmentation probability
+     * @param target ADA's target r_t
+     * @param kimg ADA's speed of p
+     */
+    public Augmentation(Kind kind, double p, double target, double kimg) {
+        this(kind, p, target, kimg, Pipe.BGC);
+    }
+
+    /** @return this augmentation with another pipeline */
+    public Augmentation withPipe(Pipe other) {
+        return new Augmentation(kind, p, target, kimg, other);
+    }
+
+    /** @return the pipeline this augmentation runs */
+    public AugmentPipe augmentPipe() {
+        return new AugmentPipe(pipe.transforms());
+    }
+
+    /**
+     * The transform groups of ADA's {@code --augpipe} choices (ADA, appendix B and figure 4a): pixel blitting,
+     * general geometric transforms and colour transforms, alone or combined.
+     */
+    public enum Pipe {
+        /** Pixel blitting: x-flip, 90-degree rotations, integer translation. */
+        BLIT("blit", EnumSet.of(Transform.XFLIP, Transform.ROTATE90, Transform.XINT)),
+        /** General geometric: isotropic scaling, arbitrary rotation, anisotropic scaling, fractional translation. */
+        GEOM("geom", EnumSet.of(Transform.SCALE, Transform.ROTATE, Transform.ANISO, Transform.XFRAC)),
+        /** Colour: brightness, contrast, luma flip, hue rotation, saturation. */
+        COLOR("color", EnumSet.of(Transform.BRIGHTNESS, Transform.CONTRAST, Transform.LUMAFLIP, Transform.HUE,
+                Transform.SATURATION)),
+        /** Blitting and general geometric. */
+        BG("bg", union(BLIT.transforms, GEOM.transforms)),
+        /** Blitting, general geometric and colour: ADA's default. */
+        BGC("bgc", union(BG.transforms, COLOR.transforms));
+
+        private final String label;
+        private final Set<Transform> transforms;
+
+        Pipe(String label, Set<Transform> transforms) {
+            this.label = label;
+            this.transforms = transforms;
+        }
+
+        private static Set<Transform> union(Set<Transform> a, Set<Transform> b) {
+            Set<Transform> out = EnumSet.copyOf(a);
+            out.addAll(b);
+            return out;
+        }
+
+        /** @return the transforms of this pipeline */
+        public Set<Transform> transforms() {
+            return EnumSet.copyOf(transforms);
+        }
+
+        /** @return the name used on the command line and in {@code config.json} */
+        @JsonValue
+        public String label() {
+            return label;
+        }
+
+        /**
+         * @param label blit, geom, color, bg or bgc
+         * @return the pipeline
+         * @throws StyleGanInputException naming the known pipelines
+         */
+        @JsonCreator
+        public static Pipe of(String label) {
+            for (Pipe p : values()) {
+                if (p.label.equals(label)) {
+                    return p;
+                }
+            }
+            throw new StyleGanInputException("unknown augmentation pipeline '" + label
+                    + "' (expected blit, geom, color, bg or bgc)");
+        }
     }
 
     /** How p is chosen. */

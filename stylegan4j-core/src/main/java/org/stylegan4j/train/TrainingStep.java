@@ -48,7 +48,7 @@ public final class TrainingStep implements AutoCloseable {
         this.adamD = adamD;
         this.loss = GanLoss.of(config.loss(), config.r1Gamma(), config.wganLambda(), config.wganEpsilon());
         this.parallel = new DataParallel(g, d, config.workers());
-        this.augment = config.augmentation().enabled() ? AugmentPipe.bgc() : null;
+        this.augment = config.augmentation().enabled() ? config.augmentation().augmentPipe() : null;
     }
 
     /** D on images through the augmentation at probability p, with its draws from {@code rng} (none without one). */

@@ -352,7 +352,37 @@ class AugmentPipeTest {
         assertEquals(r0.nextLong(), r1.nextLong(), "as many draws whatever p is");
     }
 
-    /** A composite transform of everything but the integer moves, with a colour matrix. */
+    @Test
+    void eachPipeAppliesOnlyItsGroup() {
+        for (Augmentation.Pipe pipe : Augmentation.Pipe.values()) {
+            AugmentPipe.Draw d = new AugmentPipe(pipe.transforms()).draw(400, 3, 32, 32, 1, new Random(21));
+            boolean anyGeometric = false;
+            boolean anyFractional = false;
+            boolean anyColour = false;
+            for (int i = 0; i < 400; i++) {
+                anyColour |= !Arrays.equals(d.colour()[i], identity(4));
+                for (double v : d.geometric()[i]) {
+                    anyFractional |= v != Math.rint(v);
+                }
+                anyGeometric |= !Arrays.equals(d.geometric()[i], identity(3));
+            }
+            String name = pipe.label();
+            assertEquals(pipe != Augmentation.Pipe.COLOR, anyGeometric, name + " moves pixels");
+            assertEquals(name.contains("g"), anyFractional, name + " resamples between pixels");
+            assertEquals(name.contains("c"), anyColour, name + " changes colours");
+        }
+        assertEquals(EnumSet.allOf(AugmentPipe.Transform.class), Augmentation.Pipe.BGC.transforms());
+    }
+
+    private static double[] identity(int size) {
+        double[] out = new double[size * size];
+        for (int i = 0; i < size; i++) {
+            out[i * size + i] = 1;
+        }
+        return out;
+    }
+
+        /** A composite transform of everything but the integer moves, with a colour matrix. */
     private static double[][] geometric() {
         double[] g = AugmentPipe.mul3(AugmentPipe.rotate2d(0.3), AugmentPipe.scale2d(0.8, 1.1));
         return new double[][] {AugmentPipe.mul3(g, AugmentPipe.translate2d(0.37, -0.61))};

@@ -100,6 +100,15 @@ class TrainingConfigTest {
         assertEquals(c, TrainingConfig.fromJson(c.toJson(), "test"));
         assertEquals(List.of("augmentation.kind: \"none\" -> \"ada\"", "augmentation.p: 0.0 -> 0.1",
                 "augmentation.target: 0.6 -> 0.7", "augmentation.kimg: 500.0 -> 100.0"), SMALL.differences(c));
+        assertTrue(c.toJson().contains("\"pipe\" : \"bgc\""), c.toJson());
+        TrainingConfig blit = c.toBuilder().augmentation(ada.withPipe(Augmentation.Pipe.BLIT)).build();
+        assertEquals(blit, TrainingConfig.fromJson(blit.toJson(), "test"));
+        assertEquals(List.of("augmentation.pipe: \"bgc\" -> \"blit\""), c.differences(blit));
+        assertEquals(c, TrainingConfig.fromJson(c.toJson().replace("\"pipe\" : \"bgc\"", "\"pipe\" : null"), "t"),
+                "a config written before the pipe was a choice reads as bgc");
+        assertEquals("x: training config is not valid (unknown augmentation pipeline 'bgcf' (expected blit, geom, "
+                + "color, bg or bgc))", assertThrows(StyleGanInputException.class, () -> TrainingConfig.fromJson(
+                        c.toJson().replace("\"bgc\"", "\"bgcf\""), "x")).getMessage());
         assertEquals(Augmentation.NONE, SMALL.augmentation());
         assertEquals(Augmentation.NONE, TrainingConfig.fromJson(resource("config-0.1.json"), "old").augmentation());
         String withoutKind = c.toJson().replace("\"kind\" : \"ada\",", "");
