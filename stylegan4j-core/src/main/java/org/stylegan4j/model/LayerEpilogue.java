@@ -9,6 +9,8 @@ import org.stylegan4j.nn.ParameterStore;
 import org.stylegan4j.nn.PixelNorm;
 import org.stylegan4j.nn.Scoped;
 
+import java.util.function.UnaryOperator;
+
 /**
  * What follows every convolution of the synthesis network (section 2, figure 1b), in the official
  * order: noise (B), bias, leaky ReLU, pixel norm (traditional generator only), AdaIN with the style (A).
@@ -31,13 +33,22 @@ final class LayerEpilogue {
         this.adain = config.useStyles() ? new AdaIN(store, scope, config.dlatentSize(), channels) : null;
     }
 
-    NDArray forward(NDArray x, NDArray ws, NDArray noiseMap) {
-        x = Scoped.step(x, y -> LeakyReLU.apply(noiseAndBias(y, noiseMap)));
+    /**
+     * @param x the convolution's output
+     * @param ws per-layer w [N, L, D]
+     * @param noiseMap the layer's noise [N, 1, H, W], or null without noise
+     * @param consume whether {@code x} is this layer's own activation, to be freed once used (see
+     *                {@link Scoped#stepConsuming}); false when it belongs to someone else (the learned constant)
+     * @return the layer's output
+     */
+    NDArray forward(NDArray x, NDArray ws, NDArray noiseMap, boolean consume) {
+        UnaryOperator<NDArray> first = y -> LeakyReLU.apply(noiseAndBias(y, noiseMap));
+        x = consume ? Scoped.stepConsuming(x, first) : Scoped.step(x, first);
         if (pixelNorm) {
-            x = Scoped.step(x, PixelNorm::apply);
+            x = Scoped.stepConsuming(x, PixelNorm::apply);
         }
         if (adain != null) {
-            x = Scoped.step(x, y -> adain.forward(y, ws.get(":, " + layer)));
+            x = Scoped.stepConsuming(x, y -> adain.forward(y, ws.get(":, " + layer)));
         }
         return x;
     }

@@ -84,7 +84,7 @@ final class SynthesisBlock {
 
     /**
      * @param x the previous block's features [N, C, size/2, size/2], or null for the 4x4 block, which starts from
-     *          the constant (or from the first layer's w)
+     *          the constant (or from the first layer's w); closed once used, as the pass holds no other reference
      * @param ws per-layer w [N, L, D]
      * @param noise noise inputs
      * @return features [N, channels, size, size]
@@ -94,7 +94,8 @@ final class SynthesisBlock {
         long n = ws.getShape().get(0);
         NDArray y;
         if (upConv != null) {
-            y = layer(x, firstLayer, ws, noise, manager, in -> blur.forward(upConv.forward(in)), first);
+            y = layer(x, firstLayer, ws, noise, manager,
+                    in -> Scoped.stepConsuming(upConv.forward(in), blur::forward), first);
         } else if (constant != null) {
             y = layer(constant.forward(n), firstLayer, ws, noise, manager, in -> in, first);
         } else {
@@ -112,11 +113,23 @@ final class SynthesisBlock {
         return toRgb.forward(x);
     }
 
-    /** One layer: its convolution and epilogue, its temporaries freed when it ends. */
+    /**
+     * One layer: its convolution and epilogue, its temporaries freed when it ends. A convolution's input and output
+     * are freed as soon as they are used ({@link Scoped#stepConsuming}); an input the layer passes on as it is (the
+     * learned constant, the dense start) is left alone.
+     */
     private NDArray layer(NDArray x, int layer, NDArray ws, Noise noise, NDManager manager,
                           UnaryOperator<NDArray> convolution, LayerEpilogue epilogue) {
-        return Scoped.step(x, y -> epilogue.forward(convolution.apply(y), ws, epilogue.hasNoise()
-                ? noise.sample(layer, y.getShape().get(0), size, noiseMaps[layer], manager) : null));
+        return Scoped.step(x, y -> {
+            long n = y.getShape().get(0);
+            NDArray c = convolution.apply(y);
+            boolean fresh = c != y;
+            if (fresh) {
+                y.close();
+            }
+            return epilogue.forward(c, ws, epilogue.hasNoise()
+                    ? noise.sample(layer, n, size, noiseMaps[layer], manager) : null, fresh);
+        });
     }
 
     /**

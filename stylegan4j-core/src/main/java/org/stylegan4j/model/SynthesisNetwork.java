@@ -82,7 +82,7 @@ public final class SynthesisNetwork {
             }
             x = blocks.get(res - 2).forward(x, ws, noise);
         }
-        NDArray img = blocks.get(top - 2).toRgb(x);
+        NDArray img = Scoped.stepConsuming(x, blocks.get(top - 2)::toRgb);
         if (previous != null) {
             NDArray up = Upscale2d.apply(previous, 2);
             img = img.add(Tensors.scale(up.sub(img), alpha));

@@ -56,6 +56,33 @@ class ScopedTest {
     }
 
     @Test
+    void aConsumingStepFreesItsInputOnceTheResultExists() {
+        try (NDManager m = Engines.newManager()) {
+            NDArray x = m.create(new float[] {1, 2}, new Shape(2));
+            NDArray activation = x.mul(2);
+            NDArray out = Scoped.stepConsuming(activation, in -> in.add(1));
+            assertTrue(activation.isReleased(), "the consumed input is freed right away");
+            assertArrayEquals(new float[] {3, 5}, out.toFloatArray());
+            assertSame(out, Scoped.stepConsuming(out, in -> in), "a step that returns its input keeps it");
+            assertFalse(out.isReleased());
+        }
+    }
+
+    @Test
+    void gradientsFlowThroughConsumedActivations() {
+        try (NDManager m = Engines.newManager(); Autograd.Recording r = Autograd.record()) {
+            NDArray w = Tensors.owned(m, new float[] {0.5f, -1.5f, 2f}, new Shape(3));
+            w.setRequiresGradient(true);
+            NDArray a = w.mul(3);
+            NDArray y = Scoped.stepConsuming(Scoped.stepConsuming(a, NDArray::square), in -> in.mul(a.isReleased()
+                    ? 1 : 0)).sum();
+            Autograd.backward(y);
+            // d/dw sum (3w)^2 = 18 w, through a tensor whose handle was closed before the backward pass
+            assertArrayEquals(new float[] {9f, -27f, 36f}, w.getGradient().toFloatArray(), 1e-5f);
+        }
+    }
+
+    @Test
     void gradientsFlowThroughClosedIntermediates() {
         try (NDManager m = Engines.newManager(); Autograd.Recording r = Autograd.record()) {
             NDArray w = Tensors.owned(m, new float[] {0.5f, -1.5f, 2f}, new Shape(3));
