@@ -62,7 +62,7 @@ public record Augmentation(Kind kind, double p, double target, double kimg, Pipe
      * The transform groups of ADA's {@code --augpipe} choices (ADA, appendix B and figure 4a): pixel blitting,
      * general geometric transforms and colour transforms, alone or combined.
      */
-    public enum Pipe {
+    public enum Pipe implements Labelled {
         /** Pixel blitting: x-flip, 90-degree rotations, integer translation. */
         BLIT("blit", EnumSet.of(Transform.XFLIP, Transform.ROTATE90, Transform.XINT)),
         /** General geometric: isotropic scaling, arbitrary rotation, anisotropic scaling, fractional translation. */
@@ -94,7 +94,7 @@ public record Augmentation(Kind kind, double p, double target, double kimg, Pipe
             return EnumSet.copyOf(transforms);
         }
 
-        /** @return the name used on the command line and in {@code config.json} */
+        @Override
         @JsonValue
         public String label() {
             return label;
@@ -107,18 +107,12 @@ public record Augmentation(Kind kind, double p, double target, double kimg, Pipe
          */
         @JsonCreator
         public static Pipe of(String label) {
-            for (Pipe p : values()) {
-                if (p.label.equals(label)) {
-                    return p;
-                }
-            }
-            throw new StyleGanInputException("unknown augmentation pipeline '" + label
-                    + "' (expected blit, geom, color, bg or bgc)");
+            return Labelled.of(values(), label, "augmentation pipeline");
         }
     }
 
     /** How p is chosen. */
-    public enum Kind {
+    public enum Kind implements Labelled {
         /** No augmentation: D sees the images as they are. */
         NONE("none"),
         /** Every transform applied with a constant probability p. */
@@ -132,7 +126,7 @@ public record Augmentation(Kind kind, double p, double target, double kimg, Pipe
             this.label = label;
         }
 
-        /** @return the name used on the command line and in {@code config.json} */
+        @Override
         @JsonValue
         public String label() {
             return label;
@@ -145,12 +139,7 @@ public record Augmentation(Kind kind, double p, double target, double kimg, Pipe
          */
         @JsonCreator
         public static Kind of(String label) {
-            for (Kind k : values()) {
-                if (k.label.equals(label)) {
-                    return k;
-                }
-            }
-            throw new StyleGanInputException("unknown augmentation '" + label + "' (expected none, fixed or ada)");
+            return Labelled.of(values(), label, "augmentation");
         }
     }
 

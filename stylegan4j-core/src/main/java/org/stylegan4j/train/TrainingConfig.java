@@ -132,7 +132,7 @@ public record TrainingConfig(
     }
 
     /** The adversarial objective. */
-    public enum Loss {
+    public enum Loss implements Labelled {
         /** Non-saturating generator loss, logistic discriminator loss with R1 (the paper's FFHQ setting). */
         LOGISTIC("logistic"),
         /** WGAN-GP with the drift term (the paper's CelebA-HQ setting). */
@@ -144,7 +144,7 @@ public record TrainingConfig(
             this.label = label;
         }
 
-        /** @return the name used on the command line and in {@code config.json} */
+        @Override
         @JsonValue
         public String label() {
             return label;
@@ -157,12 +157,7 @@ public record TrainingConfig(
          */
         @JsonCreator
         public static Loss of(String label) {
-            for (Loss l : values()) {
-                if (l.label.equals(label)) {
-                    return l;
-                }
-            }
-            throw new StyleGanInputException("unknown loss '" + label + "' (expected logistic or wgan-gp)");
+            return Labelled.of(values(), label, "loss");
         }
     }
 
