@@ -25,7 +25,8 @@ public final class BenchCommand {
 
     /** {@code stylegan4j bench generate}. */
     @Command(name = "generate", mixinStandardHelpOptions = true,
-            description = "Generator images/s, FLOPs per image, GFLOP/s and the engine's 3x3-conv peak measured in the same run.")
+            description = "Generator images/s, FLOPs per image, GFLOP/s, the engine's 3x3-conv peak measured in the same run, "
+                    + "and the floors: the pass's convolutions and the mapping network's matrix products, each timed alone.")
     static final class Generate implements Callable<Integer> {
 
         @Spec
@@ -75,6 +76,10 @@ public final class BenchCommand {
                 out.printf("  3x3 conv peak       %10.1f GFLOP/s (N=16, 256->256, 32x32)%n", r.convPeakGflops());
                 out.printf("  fraction of peak    %10.1f %%%n", 100 * r.fractionOfPeak());
                 out.printf("  mapping latents/s   %10.0f (batch 1024)%n", r.mappingLatentsPerSecond());
+                out.printf("  convolution floor   %10.3f images/s (its convolutions alone, at %.1f GFLOP/s)%n",
+                        r.convolutionFloorImagesPerSecond(), r.convolutionFloorGflops());
+                out.printf("  mapping floor       %10.0f latents/s (its matrix products alone, at %.1f GFLOP/s)%n",
+                        r.mappingFloorLatentsPerSecond(), r.mappingFloorGflops());
                 printProfile(out, r.profile());
             }
             out.flush();

@@ -295,7 +295,9 @@ class CliTest {
                 "--preset", "small", "--json");
         assertEquals(0, r.exit(), r.err());
         JsonNode root = JSON.readTree(r.out());
-        for (String key : List.of("imagesPerSecond", "flopsPerImage", "gflops", "convPeakGflops")) {
+        for (String key : List.of("imagesPerSecond", "flopsPerImage", "gflops", "convPeakGflops",
+                "convolutionFloorImagesPerSecond", "convolutionFloorGflops", "mappingFloorLatentsPerSecond",
+                "mappingFloorGflops")) {
             assertTrue(root.has(key), key);
             assertTrue(root.get(key).asDouble() > 0, key + " = " + root.get(key));
         }

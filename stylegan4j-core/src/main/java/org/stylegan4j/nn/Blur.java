@@ -35,8 +35,7 @@ public final class Blur {
      * @return blurred input, same shape
      */
     public NDArray forward(NDArray x) {
-        return ai.djl.nn.convolutional.Conv2d.conv2d(x, kernel, null,
-                new Shape(1, 1), new Shape(1, 1), new Shape(1, 1), channels).singletonOrThrow();
+        return EngineKernels.conv2d(x, kernel, 1, 1, channels);
     }
 
     /**

@@ -92,8 +92,7 @@ public final class Conv2d {
         if (pair) {
             x = x.concat(x.zerosLike(), 0);
         }
-        NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(x, k, null, new Shape(stride, stride),
-                new Shape(padding, padding), new Shape(1, 1), 1).singletonOrThrow();
+        NDArray y = EngineKernels.conv2d(x, k, stride, padding, 1);
         if (pair) {
             y = y.get("0:1");
         }

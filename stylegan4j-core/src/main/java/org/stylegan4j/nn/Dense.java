@@ -2,7 +2,6 @@ package org.stylegan4j.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.core.Linear;
 
 /**
  * Fully-connected layer with equalized learning rate (appendix C); weight stored as [out, in]
@@ -44,7 +43,7 @@ public final class Dense {
      */
     public NDArray forward(NDArray x) {
         NDArray b = bias == null ? null : (biasMul == 1f ? bias : Tensors.scale(bias, biasMul));
-        return Linear.linear(x, Tensors.scale(weight, coef), b).singletonOrThrow();
+        return EngineKernels.linear(x, Tensors.scale(weight, coef), b);
     }
 
     /** @return multiply-adds times two for one sample */
