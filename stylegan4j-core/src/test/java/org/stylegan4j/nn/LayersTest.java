@@ -134,6 +134,20 @@ class LayersTest {
     }
 
     @Test
+    void withoutRecordingTheModulationRunsTheFoldedFormWhichMatchesTheDirectForm() {
+        for (Shape in : new Shape[] {new Shape(2, 3, 4, 4), new Shape(1, 16, 64, 48)}) {
+            Shape nc = new Shape(in.get(0), in.get(1));
+            NDArray x = randn(25, in).mul(4).add(2);
+            NDArray scale = randn(26, nc);
+            NDArray shift = randn(27, nc);
+            NDArray y = InstanceNorm.modulate(x, scale, shift);
+            assertEquals(0f, maxAbsDiff(y, InstanceNorm.folded(x, scale, shift)), in + ": the folded form runs");
+            assertTrue(maxAbsDiff(y, InstanceNorm.direct(x, scale, shift)) < 1e-5f, in + ": values");
+            assertTrue(maxAbsDiff(y, InstanceNorm.fused(x, scale, shift)) < 1e-5f, in + ": batch norm's values");
+        }
+    }
+
+    @Test
     void modulatedInstanceNormMatchesTheDirectFormInValuesAndGradients() {
         Shape in = new Shape(3, 5, 6, 7);
         Shape nc = new Shape(3, 5);
