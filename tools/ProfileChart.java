@@ -15,8 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Draws operator profiles as bars of milliseconds per operator kind (the kinds of {@code bench generate --profile},
- * plus the time outside the engine), one bar per profile, for the README's Benchmarks section.
+ * Draws operator profiles as bars of each operator kind's share of the profiled pass (the kinds of
+ * {@code bench generate --profile}, plus the time outside the engine), one bar per profile, for the README's
+ * Benchmarks section. Shares, not milliseconds: the profiler charged the page faults of early profiles to the
+ * operators that touched fresh memory, so their absolute times are not comparable with later ones.
  *
  * <p>Usage, from the repository root after building:
  * <pre>
@@ -83,14 +85,13 @@ public final class ProfileChart {
         for (int i = 1; i < args.length; i++) {
             bars.add(parse(args[i]));
         }
-        double max = bars.stream().mapToDouble(Bar::total).max().orElse(1);
         List<String> kinds = kinds();
-        int left = 250;
+        int left = 330;
         int barWidth = 560;
         int rowHeight = 42;
         int top = 16;
         int legendTop = top + bars.size() * rowHeight + 28;
-        int width = left + barWidth + 90;
+        int width = left + barWidth + 20;
         int height = legendTop + ((kinds.size() + 1) / 2) * 22 + 10;
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
@@ -106,13 +107,14 @@ public final class ProfileChart {
             g.drawString(bar.label(), 8, y + 20);
             double x = left;
             for (int k = 0; k < kinds.size(); k++) {
-                double w = bar.ms()[k] / max * barWidth;
+                double w = bar.ms()[k] / bar.total() * barWidth;
                 g.setColor(COLOURS[k]);
                 g.fillRect((int) Math.round(x), y + 6, (int) Math.max(0, Math.round(x + w) - Math.round(x)), 22);
                 x += w;
             }
-            g.setColor(Color.BLACK);
-            g.drawString(String.format("%.0f ms", bar.total()), (int) Math.round(x) + 6, y + 22);
+            g.setColor(Color.WHITE);
+            double share = bar.ms()[0] / bar.total();
+            g.drawString(String.format("%.0f%%", 100 * share), left + 6, y + 22);
         }
         g.setColor(Color.GRAY);
         g.setStroke(new BasicStroke(1));

@@ -76,9 +76,9 @@ public final class BenchCommand {
                 out.printf("  3x3 conv peak       %10.1f GFLOP/s (N=16, 256->256, 32x32)%n", r.convPeakGflops());
                 out.printf("  fraction of peak    %10.1f %%%n", 100 * r.fractionOfPeak());
                 out.printf("  mapping latents/s   %10.0f (batch 1024)%n", r.mappingLatentsPerSecond());
-                out.printf("  convolution floor   %10.3f images/s (its convolutions alone, at %.1f GFLOP/s)%n",
+                out.printf("  convolution floor   %10.3f images/s (its convolutions and matrix products alone, %.1f GFLOP/s)%n",
                         r.convolutionFloorImagesPerSecond(), r.convolutionFloorGflops());
-                out.printf("  mapping floor       %10.0f latents/s (its matrix products alone, at %.1f GFLOP/s)%n",
+                out.printf("  mapping floor       %10.0f latents/s (its matrix products alone, %.1f GFLOP/s)%n",
                         r.mappingFloorLatentsPerSecond(), r.mappingFloorGflops());
                 printProfile(out, r.profile());
             }

@@ -16,8 +16,8 @@ import java.util.Map;
 /**
  * Generator throughput: images/s, FLOPs per image, achieved GFLOP/s, and in the same run the
  * engine's 3x3-convolution GFLOP/s (N=16, 256 to 256 channels, 32x32), so that results read as a
- * fraction of the practical peak. It also reports two floors: the convolutions one pass makes, and the matrix
- * products of the mapping network, each recorded as the pass calls it ({@link EngineKernels}) and timed alone,
+ * fraction of the practical peak. It also reports two floors: the convolutions one pass makes (with its few small
+ * matrix products, the styles' and the mapping's), and the matrix products of the mapping network, each recorded as the pass calls it ({@link EngineKernels}) and timed alone,
  * warm, with its data already in place. The floor is what the pass would take if it did nothing else, with every
  * kernel at the engine's rate for its shape: no layer rewrite that keeps the engine's kernels can pass it.
  */
@@ -36,8 +36,9 @@ public final class GenerationBenchmark {
      * @param convPeakGflops measured 3x3-convolution GFLOP/s
      * @param fractionOfPeak gflops / convPeakGflops
      * @param mappingLatentsPerSecond mapping network throughput at batch 1024
-     * @param convolutionFloorImagesPerSecond images/s if a pass ran only its convolutions, each timed alone
-     * @param convolutionFloorGflops the convolutions' GFLOP/s when timed alone (their FLOPs over their summed time)
+     * @param convolutionFloorImagesPerSecond images/s if a pass ran only its convolutions (and its dense layers' small
+     *        matrix products), each timed alone
+     * @param convolutionFloorGflops those kernels' GFLOP/s when timed alone (their FLOPs over their summed time)
      * @param mappingFloorLatentsPerSecond mapping latents/s at batch 1024 if it ran only its matrix products
      * @param mappingFloorGflops the mapping network's matrix products' GFLOP/s when timed alone
      * @param profile where one forward pass's time goes, operator by operator (null unless asked for)
