@@ -85,7 +85,10 @@ public final class EngineKernels {
      * @return the output
      */
     public static NDArray conv2d(NDArray x, NDArray k, int stride, int padding, int groups) {
-        record(new Call(Kind.CONVOLUTION, x.getShape(), k.getShape(), stride, padding, groups, false));
+        List<Call> calls = RECORDING.get();
+        if (calls != null) {
+            calls.add(new Call(Kind.CONVOLUTION, x.getShape(), k.getShape(), stride, padding, groups, false));
+        }
         return ai.djl.nn.convolutional.Conv2d.conv2d(x, k, null, new Shape(stride, stride),
                 new Shape(padding, padding), new Shape(1, 1), groups).singletonOrThrow();
     }
@@ -99,14 +102,10 @@ public final class EngineKernels {
      * @return x W^T + b, [N, out]
      */
     public static NDArray linear(NDArray x, NDArray w, NDArray b) {
-        record(new Call(Kind.LINEAR, x.getShape(), w.getShape(), 1, 0, 1, b != null));
-        return Linear.linear(x, w, b).singletonOrThrow();
-    }
-
-    private static void record(Call call) {
         List<Call> calls = RECORDING.get();
         if (calls != null) {
-            calls.add(call);
+            calls.add(new Call(Kind.LINEAR, x.getShape(), w.getShape(), 1, 0, 1, b != null));
         }
+        return Linear.linear(x, w, b).singletonOrThrow();
     }
 }
